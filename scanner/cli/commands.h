@@ -1,0 +1,56 @@
+// The subcommands: each has one options struct, the CLI11 lines that fill it, and a run function that reads
+// like a recipe and returns the exit code (0 clean, 1 findings, 2 usage or runtime error).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace keyward::cli {
+
+inline constexpr int kExitClean = 0;
+inline constexpr int kExitFindings = 1;
+inline constexpr int kExitError = 2;
+
+// Options every command that loads rules shares.
+struct RuleOptions {
+  std::optional<std::string> config;
+  std::vector<std::string> rules;
+  std::string category = "secret";
+};
+
+struct ScanOptions {
+  std::vector<std::string> paths;
+  RuleOptions rule_options;
+  std::string format = "text";
+  std::optional<std::string> report_path;
+  int threads = 0;
+  bool no_ignore = false;
+  bool follow_symlinks = false;
+  std::uint64_t max_file_size = 10ull * 1024 * 1024;
+  bool no_redact = false;
+  std::string color = "auto";
+};
+
+struct RulesOptions {
+  std::string format = "text";
+  std::vector<std::string> files;
+  RuleOptions rule_options;
+};
+
+void add_scan_command(CLI::App& app, ScanOptions& options);
+int run_scan(const ScanOptions& options);
+
+void add_rules_commands(CLI::App& app, RulesOptions& options, CLI::App*& list, CLI::App*& check);
+int run_rules_list(const RulesOptions& options);
+int run_rules_check(const RulesOptions& options);
+
+// Prints "keyward: error: <message>" for each line of the message to stderr.
+void print_error(const std::string& message);
+
+}  // namespace keyward::cli

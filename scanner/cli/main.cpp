@@ -1,0 +1,50 @@
+// keyward's entry point: parse the command line, call one command, turn its outcome into an exit code.
+#include <csignal>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "scanner/cli/commands.h"
+#include "scanner/sources/git.h"
+
+int main(int argc, char** argv) {
+  using namespace keyward::cli;
+  std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is a write error, not a crash
+  keyward::sources::GitLibrary git;
+
+  CLI::App app{"keyward: find secrets before they leave your machine"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(KEYWARD_VERSION));
+
+  ScanOptions scan;
+  add_scan_command(app, scan);
+  RulesOptions rules;
+  CLI::App* rules_list = nullptr;
+  CLI::App* rules_check = nullptr;
+  add_rules_commands(app, rules, rules_list, rules_check);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    print_error(e.what());
+    std::cerr << "Run 'keyward --help' for usage.\n";
+    return kExitError;
+  }
+
+  try {
+    if (app.got_subcommand("scan")) return run_scan(scan);
+    if (rules_list->parsed()) return run_rules_list(rules);
+    if (rules_check->parsed()) return run_rules_check(rules);
+  } catch (const std::exception& e) {
+    print_error(e.what());
+    return kExitError;
+  }
+  print_error("no command given");
+  return kExitError;
+}

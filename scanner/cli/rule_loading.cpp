@@ -1,0 +1,32 @@
+#include "scanner/cli/rule_loading.h"
+
+#include <CLI/CLI.hpp>
+
+namespace keyward::cli {
+
+void add_rule_options(CLI::App& cmd, RuleOptions& options) {
+  cmd.add_option("-c,--config", options.config, "Config file (default: .keyward.toml at the repository root)")
+      ->check(CLI::ExistingFile);
+  cmd.add_option("-r,--rules", options.rules, "Extra rule file (repeatable)")->check(CLI::ExistingFile);
+  cmd.add_option("--category", options.category, "Rule categories to run")
+      ->check(CLI::IsMember({"secret", "personal-data", "all"}));
+}
+
+config::CategoryFilter category_filter(const std::string& name) {
+  if (name == "personal-data") return config::CategoryFilter::kPersonalData;
+  if (name == "all") return config::CategoryFilter::kAll;
+  return config::CategoryFilter::kSecret;
+}
+
+Expected<engine::RuleSet> load_rules(const RuleOptions& options, const std::string& first_path) {
+  config::RuleSources sources{.config_path = options.config,
+                              .rule_files = options.rules,
+                              .categories = category_filter(options.category),
+                              .use_builtin = true};
+  const auto config_path = options.config ? options.config : config::discover_config(first_path);
+  auto resolved = config::resolve_rules(sources, config_path);
+  if (!resolved) return tl::unexpected(resolved.error());
+  return config::compile_rules(std::move(*resolved));
+}
+
+}  // namespace keyward::cli

@@ -1,0 +1,34 @@
+// The configuration of a run: which rules (built-in, a config file's, --rules files), which are disabled, which
+// categories run, and the allowlists; resolved into one compiled RuleSet. `.keyward.toml` is found at the
+// repository root of the first scanned path, or beside it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scanner/config/rule_file.h"
+#include "scanner/engine/rule_set.h"
+#include "scanner/error.h"
+
+namespace keyward::config {
+
+enum class CategoryFilter { kSecret, kPersonalData, kAll };
+
+struct RuleSources {
+  std::optional<std::string> config_path;  // --config; unset: discovered
+  std::vector<std::string> rule_files;     // --rules
+  CategoryFilter categories = CategoryFilter::kSecret;
+  bool use_builtin = true;
+};
+
+// The .keyward.toml that applies to a scan of `first_path`, if there is one.
+std::optional<std::string> discover_config(const std::string& first_path);
+
+// Built-ins, config and --rules merged, disabled rules and other categories left out. Not compiled.
+Expected<RuleFile> resolve_rules(const RuleSources& sources, const std::optional<std::string>& config_path);
+
+// Compiles a resolved rule file, with the phone check wired in.
+Expected<engine::RuleSet> compile_rules(RuleFile file);
+
+}  // namespace keyward::config

@@ -1,0 +1,238 @@
+#include "scanner/config/rule_file.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "scanner/config/builtin_rules.h"
+
+namespace keyward::config {
+namespace {
+
+using engine::Category;
+using engine::Check;
+using engine::Severity;
+
+const std::set<std::string> kRuleKeys = {
+    "id",     "description", "regex",    "secret_group", "keywords",  "keyword_distance", "entropy",
+    "checks", "category",    "severity", "fallback",     "allowlist", "examples",         "negative_examples",
+};
+const std::set<std::string> kAllowlistKeys = {"regexes", "stopwords", "paths"};
+
+// Collects the problems of one rule; the rule is kept only when there are none.
+struct RuleErrors {
+  std::string where;
+  std::vector<std::string>& out;
+  bool bad = false;
+  void add(const std::string& message) {
+    out.push_back(fmt::format("{}: {}", where, message));
+    bad = true;
+  }
+};
+
+std::string line_of(const toml::node& node) { return fmt::format("line {}", node.source().begin.line); }
+
+std::vector<std::string> strings(const toml::node* node, const char* key, RuleErrors& errors) {
+  std::vector<std::string> out;
+  if (node == nullptr) return out;
+  const auto* array = node->as_array();
+  if (array == nullptr) {
+    errors.add(fmt::format("{} must be an array of strings ({})", key, line_of(*node)));
+    return out;
+  }
+  for (const auto& item : *array) {
+    if (const auto* s = item.as_string()) {
+      out.push_back(s->get());
+    } else {
+      errors.add(fmt::format("{} must hold only strings ({})", key, line_of(item)));
+    }
+  }
+  return out;
+}
+
+engine::Allowlist parse_allowlist(const toml::node* node, RuleErrors& errors) {
+  engine::Allowlist allowlist;
+  if (node == nullptr) return allowlist;
+  const auto* table = node->as_table();
+  if (table == nullptr) {
+    errors.add(fmt::format("allowlist must be a table ({})", line_of(*node)));
+    return allowlist;
+  }
+  for (const auto& [key, value] : *table) {
+    if (!kAllowlistKeys.contains(std::string(key.str()))) {
+      errors.add(fmt::format("unknown allowlist key '{}' ({})", key.str(), line_of(value)));
+    }
+  }
+  allowlist.regexes = strings(table->get("regexes"), "allowlist.regexes", errors);
+  allowlist.stopwords = strings(table->get("stopwords"), "allowlist.stopwords", errors);
+  allowlist.paths = strings(table->get("paths"), "allowlist.paths", errors);
+  return allowlist;
+}
+
+std::optional<Check> check_named(std::string_view name) {
+  if (name == "luhn") return Check::kLuhn;
+  if (name == "iban_mod97") return Check::kIbanMod97;
+  if (name == "crc32_base62") return Check::kCrc32Base62;
+  if (name == "not_hex") return Check::kNotHex;
+  if (name == "ssn") return Check::kSsn;
+  if (name == "phone") return Check::kPhone;
+  return std::nullopt;
+}
+
+template <typename T>
+std::optional<T> get(const toml::table& table, const char* key, RuleErrors& errors) {
+  const toml::node* node = table.get(key);
+  if (node == nullptr) return std::nullopt;
+  if (auto value = node->value<T>()) return value;
+  errors.add(fmt::format("{} has the wrong type ({})", key, line_of(*node)));
+  return std::nullopt;
+}
+
+std::optional<engine::Rule> parse_rule(const toml::table& table, const std::string& name, std::size_t index,
+                                       std::vector<std::string>& out) {
+  engine::Rule rule;
+  rule.source = name;
+  const toml::node* id_node = table.get("id");
+  rule.id = id_node && id_node->is_string() ? id_node->as_string()->get() : fmt::format("rules[{}]", index);
+  RuleErrors errors{.where = fmt::format("{}: {}", name, rule.id), .out = out};
+  if (id_node == nullptr || !id_node->is_string()) errors.add("missing id");
+  for (char c : rule.id) {
+    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-')) {
+      errors.add("id must be lower-case letters, digits and dashes");
+      break;
+    }
+  }
+  for (const auto& [key, value] : table) {
+    if (!kRuleKeys.contains(std::string(key.str()))) {
+      errors.add(fmt::format("unknown key '{}' ({})", key.str(), line_of(value)));
+    }
+  }
+  rule.description = get<std::string>(table, "description", errors).value_or("");
+  if (rule.description.empty()) errors.add("missing description");
+  rule.regex = get<std::string>(table, "regex", errors).value_or("");
+  if (rule.regex.empty()) errors.add("missing regex");
+  if (auto group = get<int64_t>(table, "secret_group", errors)) rule.secret_group = static_cast<int>(*group);
+  rule.keywords = strings(table.get("keywords"), "keywords", errors);
+  if (auto distance = get<int64_t>(table, "keyword_distance", errors)) {
+    if (*distance < 0) errors.add("keyword_distance must not be negative");
+    rule.keyword_distance = static_cast<int>(*distance);
+  }
+  if (auto entropy = get<double>(table, "entropy", errors)) rule.min_entropy = *entropy;
+  for (const auto& check : strings(table.get("checks"), "checks", errors)) {
+    if (auto named = check_named(check)) {
+      rule.checks.push_back(*named);
+    } else {
+      errors.add(fmt::format("unknown check '{}'", check));
+    }
+  }
+  if (auto category = get<std::string>(table, "category", errors)) {
+    if (*category == "secret") {
+      rule.category = Category::kSecret;
+    } else if (*category == "personal-data") {
+      rule.category = Category::kPersonalData;
+    } else {
+      errors.add(fmt::format("category must be secret or personal-data, not '{}'", *category));
+    }
+  }
+  if (auto severity = get<std::string>(table, "severity", errors)) {
+    static constexpr std::pair<std::string_view, Severity> kSeverities[] = {{"low", Severity::kLow},
+                                                                            {"medium", Severity::kMedium},
+                                                                            {"high", Severity::kHigh},
+                                                                            {"critical", Severity::kCritical}};
+    bool known = false;
+    for (const auto& [word, value] : kSeverities) {
+      if (*severity == word) {
+        rule.severity = value;
+        known = true;
+      }
+    }
+    if (!known) errors.add(fmt::format("severity must be low, medium, high or critical, not '{}'", *severity));
+  }
+  rule.fallback = get<bool>(table, "fallback", errors).value_or(false);
+  rule.allowlist = parse_allowlist(table.get("allowlist"), errors);
+  rule.examples = strings(table.get("examples"), "examples", errors);
+  rule.negative_examples = strings(table.get("negative_examples"), "negative_examples", errors);
+  if (errors.bad) return std::nullopt;
+  return rule;
+}
+
+}  // namespace
+
+Expected<RuleFile> parse_rule_file(std::string_view text, const std::string& name) {
+  toml::table document;
+  try {
+    document = toml::parse(text, name);
+  } catch (const toml::parse_error& e) {
+    return fail(fmt::format("{}:{}:{}: {}", name, e.source().begin.line, e.source().begin.column, e.description()));
+  }
+  RuleFile file;
+  std::vector<std::string> errors;
+  for (const auto& [key, value] : document) {
+    if (key.str() != "rules" && key.str() != "allowlist" && key.str() != "disabled_rules") {
+      errors.push_back(fmt::format("{}: unknown top-level key '{}' ({})", name, key.str(), line_of(value)));
+    }
+  }
+  RuleErrors file_errors{.where = name, .out = errors};
+  file.allowlist = parse_allowlist(document.get("allowlist"), file_errors);
+  file.disabled_rules = strings(document.get("disabled_rules"), "disabled_rules", file_errors);
+  if (const toml::node* rules = document.get("rules")) {
+    const auto* array = rules->as_array();
+    if (array == nullptr) {
+      errors.push_back(fmt::format("{}: rules must be an array of tables ([[rules]])", name));
+    } else {
+      for (std::size_t i = 0; i < array->size(); ++i) {
+        const auto* table = (*array)[i].as_table();
+        if (table == nullptr) {
+          errors.push_back(fmt::format("{}: rules[{}] is not a table", name, i));
+          continue;
+        }
+        if (auto rule = parse_rule(*table, name, i, errors)) file.rules.push_back(std::move(*rule));
+      }
+    }
+  }
+  if (!errors.empty()) {
+    std::string message;
+    for (const auto& e : errors) message += (message.empty() ? "" : "\n") + e;
+    return fail(message);
+  }
+  return file;
+}
+
+Expected<RuleFile> load_rule_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(fmt::format("{}: cannot read rule file", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_rule_file(text.str(), path);
+}
+
+void append(RuleFile& into, RuleFile from) {
+  for (auto& rule : from.rules) into.rules.push_back(std::move(rule));
+  auto move_all = [](std::vector<std::string>& to, std::vector<std::string>& src) {
+    for (auto& s : src) to.push_back(std::move(s));
+  };
+  move_all(into.allowlist.regexes, from.allowlist.regexes);
+  move_all(into.allowlist.stopwords, from.allowlist.stopwords);
+  move_all(into.allowlist.paths, from.allowlist.paths);
+  move_all(into.disabled_rules, from.disabled_rules);
+}
+
+Expected<RuleFile> load_builtin_rules() {
+  RuleFile all;
+  std::string errors;
+  for (const auto& file : builtin_rule_files()) {
+    auto parsed = parse_rule_file(file.bytes, std::string(file.name));
+    if (!parsed) {
+      errors += (errors.empty() ? "" : "\n") + parsed.error().message;
+      continue;
+    }
+    append(all, std::move(*parsed));
+  }
+  if (!errors.empty()) return fail(errors);
+  return all;
+}
+
+}  // namespace keyward::config

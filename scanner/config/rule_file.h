@@ -1,0 +1,30 @@
+// Rule files: TOML text in, plain Rules out (the schema is rules/README.md). The same parser reads the built-in
+// files and a user's --rules FILE. Every bad rule is reported with file and rule id, not just the first.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scanner/engine/rule.h"
+#include "scanner/error.h"
+
+namespace keyward::config {
+
+struct RuleFile {
+  std::vector<engine::Rule> rules;
+  engine::Allowlist allowlist;              // the file's top-level [allowlist]: applies to every rule
+  std::vector<std::string> disabled_rules;  // ids of rules (from any file) to leave out
+};
+
+// `name` is used in messages and as each rule's source.
+Expected<RuleFile> parse_rule_file(std::string_view text, const std::string& name);
+
+Expected<RuleFile> load_rule_file(const std::string& path);
+
+// Every built-in file merged into one.
+Expected<RuleFile> load_builtin_rules();
+
+void append(RuleFile& into, RuleFile from);
+
+}  // namespace keyward::config

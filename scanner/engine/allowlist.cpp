@@ -1,0 +1,41 @@
+#include "scanner/engine/allowlist.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include <re2/re2.h>
+
+namespace keyward::engine {
+namespace {
+
+bool contains_caseless(std::string_view haystack, std::string_view lowered_needle) {
+  auto it = std::search(haystack.begin(), haystack.end(), lowered_needle.begin(), lowered_needle.end(),
+                        [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+  return it != haystack.end();
+}
+
+bool any_match(const std::vector<std::unique_ptr<re2::RE2>>& patterns, std::string_view text) {
+  return std::any_of(patterns.begin(), patterns.end(),
+                     [&](const auto& re) { return re2::RE2::PartialMatch(text, *re); });
+}
+
+}  // namespace
+
+bool secret_allowed(const CompiledAllowlist& allowlist, std::string_view secret) {
+  for (const auto& word : allowlist.stopwords) {
+    if (contains_caseless(secret, word)) return true;
+  }
+  return any_match(allowlist.regexes, secret);
+}
+
+bool path_allowed(const CompiledAllowlist& allowlist, std::string_view path) {
+  return any_match(allowlist.paths, path);
+}
+
+bool line_has_inline_allow(std::string_view line) {
+  return line.find("keyward:allow") != std::string_view::npos ||
+         line.find("gitleaks:allow") != std::string_view::npos ||
+         line.find("pragma: allowlist secret") != std::string_view::npos;
+}
+
+}  // namespace keyward::engine

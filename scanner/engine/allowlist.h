@@ -1,0 +1,17 @@
+// Allowlists: what a user or a rule says is not a finding. Secret patterns and stopwords, path patterns and the
+// inline markers users of keyward, gitleaks and detect-secrets put on a line. Pure functions of text.
+#pragma once
+
+#include <string_view>
+
+#include "scanner/engine/rule_set.h"
+
+namespace keyward::engine {
+
+bool secret_allowed(const CompiledAllowlist& allowlist, std::string_view secret);
+bool path_allowed(const CompiledAllowlist& allowlist, std::string_view path);
+
+// `keyward:allow`, `gitleaks:allow` or `pragma: allowlist secret` anywhere on the line.
+bool line_has_inline_allow(std::string_view line);
+
+}  // namespace keyward::engine

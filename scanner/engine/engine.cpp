@@ -1,0 +1,148 @@
+#include "scanner/engine/engine.h"
+
+#include <algorithm>
+#include <limits>
+
+#include <fmt/format.h>
+#include <hs/hs.h>
+#include <re2/re2.h>
+
+#include "scanner/engine/allowlist.h"
+#include "scanner/engine/checks.h"
+
+namespace keyward::engine {
+namespace {
+
+struct HitContext {
+  const RuleSet* rules;
+  Scratch* scratch;
+  std::string_view bytes;
+};
+
+std::size_t line_start_before(std::string_view bytes, std::size_t pos) {
+  const auto newline = bytes.rfind('\n', pos == 0 ? 0 : pos - 1);
+  return newline == std::string_view::npos || pos == 0 ? 0 : newline + 1;
+}
+
+// Records a hit and returns at once: merging keeps a dense run of hits one region.
+int on_hit(unsigned int id, unsigned long long /*from*/, unsigned long long to, unsigned int /*flags*/, void* context) {
+  auto& ctx = *static_cast<HitContext*>(context);
+  const std::size_t rule_count = ctx.rules->rules().size();
+  if (id >= rule_count) {
+    ctx.scratch->keyword_hits.push_back({.end = to, .keyword = static_cast<std::uint32_t>(id - rule_count)});
+    return 0;
+  }
+  auto& regions = ctx.scratch->regions[id];
+  const std::size_t end = to;
+  if (!regions.empty() && regions.back().last_end + kConfirmWindowBytes >= end) {
+    regions.back().last_end = std::max(regions.back().last_end, end);
+    return 0;
+  }
+  if (regions.empty()) ctx.scratch->touched_rules.push_back(id);
+  const std::size_t floor = end > kConfirmWindowBytes ? end - kConfirmWindowBytes : 0;
+  std::size_t start = line_start_before(ctx.bytes, floor);
+  if (start < floor && floor - start > 256) start = floor;  // a very long line: stay within the window
+  regions.push_back({.window_start = start, .last_end = end});
+  return 0;
+}
+
+bool keyword_near(const RuleSet& rules, const CompiledRule& rule, const Scratch& scratch, const Match& match) {
+  if (rule.keyword_ids.empty()) return true;
+  const auto distance = static_cast<std::size_t>(rule.rule.keyword_distance);
+  const std::size_t low = distance == 0 || match.start < distance ? 0 : match.start - distance;
+  const std::size_t high = distance == 0 ? std::numeric_limits<std::size_t>::max() : match.end + distance;
+  for (const auto& hit : scratch.keyword_hits) {
+    if (std::find(rule.keyword_ids.begin(), rule.keyword_ids.end(), static_cast<int>(hit.keyword)) ==
+        rule.keyword_ids.end()) {
+      continue;
+    }
+    const std::size_t hit_start = hit.end - rules.keywords()[hit.keyword].size();
+    if (hit.end >= low && hit_start <= high) return true;
+  }
+  return false;
+}
+
+bool secret_passes(const RuleSet& rules, const CompiledRule& rule, std::string_view secret, double entropy) {
+  if (secret.empty()) return false;
+  if (entropy < effective_entropy_floor(rule.rule.min_entropy, secret.size())) return false;
+  for (Check check : rule.rule.checks) {
+    if (!passes_check(check, secret, rules.phone_check())) return false;
+  }
+  return !secret_allowed(rule.allowlist, secret) && !secret_allowed(rules.global_allowlist(), secret);
+}
+
+void confirm(const RuleSet& rules, std::uint32_t rule_index, const HitRegion& region, std::string_view bytes,
+             const Scratch& scratch, std::vector<Match>& out) {
+  const CompiledRule& rule = rules.rules()[rule_index];
+  const int groups = rule.secret_group + 1;
+  std::vector<re2::StringPiece> captures(groups);
+  std::size_t pos = region.window_start;
+  const re2::StringPiece text(bytes.data(), bytes.size());
+  while (pos <= region.last_end &&
+         rule.regex->Match(text, pos, region.last_end, re2::RE2::UNANCHORED, captures.data(), groups)) {
+    const auto start = static_cast<std::size_t>(captures[0].data() - bytes.data());
+    const std::size_t end = start + captures[0].size();
+    pos = end > start ? end : start + 1;
+    const re2::StringPiece secret = captures[rule.secret_group];
+    if (secret.data() == nullptr) continue;
+    Match match{.rule = rule_index,
+                .start = start,
+                .end = end,
+                .secret_start = static_cast<std::size_t>(secret.data() - bytes.data()),
+                .secret_end = static_cast<std::size_t>(secret.data() - bytes.data()) + secret.size(),
+                .entropy = 0.0};
+    const std::string_view secret_view(secret.data(), secret.size());
+    match.entropy = shannon_entropy(secret_view);
+    if (!keyword_near(rules, rule, scratch, match)) continue;
+    if (!secret_passes(rules, rule, secret_view, match.entropy)) continue;
+    out.push_back(match);
+  }
+}
+
+bool overlaps(const Match& a, const Match& b) { return a.secret_start < b.secret_end && b.secret_start < a.secret_end; }
+
+// A fallback (generic) match yields to any specific match of an overlapping secret.
+void drop_shadowed_fallbacks(const RuleSet& rules, std::vector<Match>& matches) {
+  std::vector<Match> kept;
+  kept.reserve(matches.size());
+  for (const auto& m : matches) {
+    if (rules.rules()[m.rule].rule.fallback) {
+      const bool shadowed = std::any_of(matches.begin(), matches.end(), [&](const Match& other) {
+        return !rules.rules()[other.rule].rule.fallback && overlaps(m, other);
+      });
+      if (shadowed) continue;
+    }
+    kept.push_back(m);
+  }
+  matches = std::move(kept);
+}
+
+}  // namespace
+
+Expected<std::vector<Match>> scan(const RuleSet& rules, std::string_view bytes, Scratch& scratch) {
+  std::vector<Match> matches;
+  if (rules.database() == nullptr || bytes.empty()) return matches;
+  if (bytes.size() > std::numeric_limits<unsigned int>::max()) {
+    return fail("input larger than 4 GiB cannot be scanned as one chunk");
+  }
+  for (auto rule : scratch.touched_rules) scratch.regions[rule].clear();
+  scratch.touched_rules.clear();
+  scratch.keyword_hits.clear();
+
+  HitContext context{.rules = &rules, .scratch = &scratch, .bytes = bytes};
+  const hs_error_t status = hs_scan(rules.database(), bytes.data(), static_cast<unsigned int>(bytes.size()), 0,
+                                    scratch.hyperscan(), on_hit, &context);
+  if (status != HS_SUCCESS) return fail(fmt::format("hyperscan scan failed (error {})", status));
+
+  std::sort(scratch.touched_rules.begin(), scratch.touched_rules.end());
+  for (auto rule : scratch.touched_rules) {
+    for (const auto& region : scratch.regions[rule]) confirm(rules, rule, region, bytes, scratch, matches);
+  }
+  drop_shadowed_fallbacks(rules, matches);
+  std::sort(matches.begin(), matches.end(), [](const Match& a, const Match& b) {
+    return std::tie(a.secret_start, a.rule, a.start) < std::tie(b.secret_start, b.rule, b.start);
+  });
+  return matches;
+}
+
+}  // namespace keyward::engine

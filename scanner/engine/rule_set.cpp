@@ -1,0 +1,232 @@
+#include "scanner/engine/rule_set.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include <fmt/format.h>
+#include <hs/hs.h>
+#include <re2/re2.h>
+
+namespace keyward::engine {
+namespace {
+
+constexpr unsigned kRuleFlags = HS_FLAG_MULTILINE;
+constexpr unsigned kKeywordFlags = HS_FLAG_CASELESS;
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+// RE2 with the dialect rules promise: ^ and $ at line boundaries, errors returned, not logged.
+std::unique_ptr<re2::RE2> make_re2(const std::string& pattern) {
+  re2::RE2::Options options;
+  options.set_log_errors(false);
+  options.set_max_mem(64 << 20);
+  return std::make_unique<re2::RE2>("(?m)" + pattern, options);
+}
+
+// A literal as a Hyperscan pattern: every byte escaped, so no character is special.
+std::string escape_literal(std::string_view text) {
+  std::string out;
+  for (unsigned char c : text) out += fmt::format("\\x{:02x}", c);
+  return out;
+}
+
+CompiledAllowlist compile_allowlist(const Allowlist& allowlist, std::vector<std::string>& errors,
+                                    const std::string& where) {
+  CompiledAllowlist out;
+  auto add = [&](const std::vector<std::string>& patterns, std::vector<std::unique_ptr<re2::RE2>>& into,
+                 const char* key) {
+    for (const auto& pattern : patterns) {
+      auto re = make_re2(pattern);
+      if (!re->ok()) {
+        errors.push_back(fmt::format("{}: allowlist {} '{}': {}", where, key, pattern, re->error()));
+        continue;
+      }
+      into.push_back(std::move(re));
+    }
+  };
+  add(allowlist.regexes, out.regexes, "regex");
+  add(allowlist.paths, out.paths, "path");
+  for (const auto& word : allowlist.stopwords) out.stopwords.push_back(lower(word));
+  return out;
+}
+
+std::string rule_where(const Rule& rule) {
+  return rule.source.empty() ? rule.id : fmt::format("{}: {}", rule.source, rule.id);
+}
+
+// Compiles every pattern into one block-mode database. A pattern Hyperscan cannot take exactly is retried in
+// prefilter mode (RE2 confirms every hit anyway); one it cannot take at all is reported against its rule.
+hs_database_t* compile_database(const std::vector<std::string>& patterns, std::vector<unsigned>& flags,
+                                std::size_t rule_count, const std::vector<CompiledRule>& rules,
+                                std::vector<std::string>& errors) {
+  std::vector<const char*> expressions;
+  std::vector<unsigned> ids;
+  for (std::size_t i = 0; i < patterns.size(); ++i) {
+    expressions.push_back(patterns[i].c_str());
+    ids.push_back(static_cast<unsigned>(i));
+  }
+  for (;;) {
+    hs_database_t* db = nullptr;
+    hs_compile_error_t* error = nullptr;
+    if (hs_compile_multi(expressions.data(), flags.data(), ids.data(), static_cast<unsigned>(expressions.size()),
+                         HS_MODE_BLOCK, nullptr, &db, &error) == HS_SUCCESS) {
+      return db;
+    }
+    const int bad = error->expression;
+    std::string message = error->message;
+    hs_free_compile_error(error);
+    if (bad < 0 || static_cast<std::size_t>(bad) >= rule_count) {
+      errors.push_back(fmt::format("hyperscan: {}", message));
+      return nullptr;
+    }
+    if (!(flags[bad] & HS_FLAG_PREFILTER)) {
+      flags[bad] |= HS_FLAG_PREFILTER;
+      continue;
+    }
+    errors.push_back(fmt::format("{}: hyperscan cannot compile the regex: {}", rule_where(rules[bad].rule), message));
+    return nullptr;
+  }
+}
+
+}  // namespace
+
+void RuleSet::DatabaseFree::operator()(hs_database* db) const { hs_free_database(db); }
+
+RuleSet::RuleSet(RuleSet&&) noexcept = default;
+RuleSet& RuleSet::operator=(RuleSet&&) noexcept = default;
+RuleSet::~RuleSet() = default;
+
+Expected<RuleSet> RuleSet::compile(std::vector<Rule> rules, CompileOptions options) {
+  RuleSet set;
+  std::vector<std::string> errors;
+  std::set<std::string> seen_ids;
+
+  for (auto& rule : rules) {
+    const std::string where = rule_where(rule);
+    if (!seen_ids.insert(rule.id).second) {
+      errors.push_back(fmt::format("{}: duplicate rule id", where));
+      continue;
+    }
+    if (rule.regex.empty()) {
+      errors.push_back(fmt::format("{}: empty regex", where));
+      continue;
+    }
+    if (rule.keyword_distance < 0) {
+      errors.push_back(fmt::format("{}: keyword_distance must not be negative", where));
+      continue;
+    }
+    auto regex = make_re2(rule.regex);
+    if (!regex->ok()) {
+      errors.push_back(fmt::format("{}: bad regex: {}", where, regex->error()));
+      continue;
+    }
+    const int groups = regex->NumberOfCapturingGroups();
+    const int secret_group = rule.secret_group.value_or(groups > 0 ? 1 : 0);
+    if (secret_group < 0 || secret_group > groups) {
+      errors.push_back(fmt::format("{}: secret_group {} but the regex has {} groups", where, secret_group, groups));
+      continue;
+    }
+    if (std::find(rule.checks.begin(), rule.checks.end(), Check::kPhone) != rule.checks.end() &&
+        options.phone_check == nullptr) {
+      errors.push_back(fmt::format("{}: check 'phone' is not available in this build", where));
+      continue;
+    }
+    const std::size_t before = errors.size();
+    auto allowlist = compile_allowlist(rule.allowlist, errors, where);
+    if (errors.size() != before) continue;
+    set.rules_.push_back(CompiledRule{.rule = std::move(rule),
+                                      .regex = std::move(regex),
+                                      .secret_group = secret_group,
+                                      .keyword_ids = {},
+                                      .allowlist = std::move(allowlist)});
+  }
+  auto global = compile_allowlist(options.global_allowlist, errors, "global allowlist");
+  if (!errors.empty()) {
+    std::string message;
+    for (const auto& e : errors) message += (message.empty() ? "" : "\n") + e;
+    return fail(message);
+  }
+  set.global_allowlist_ = std::move(global);
+  set.phone_check_ = options.phone_check;
+
+  // Keywords become caseless literal patterns in the same database, so context costs no second pass.
+  for (auto& compiled : set.rules_) {
+    for (const auto& keyword : compiled.rule.keywords) {
+      if (keyword.empty()) continue;
+      const std::string key = lower(keyword);
+      auto found = std::find(set.keywords_.begin(), set.keywords_.end(), key);
+      if (found == set.keywords_.end()) found = set.keywords_.insert(set.keywords_.end(), key);
+      compiled.keyword_ids.push_back(static_cast<int>(found - set.keywords_.begin()));
+    }
+  }
+
+  std::vector<std::string> patterns;
+  std::vector<unsigned> flags;
+  for (const auto& compiled : set.rules_) {
+    patterns.push_back(compiled.rule.regex);
+    flags.push_back(kRuleFlags);
+  }
+  for (const auto& keyword : set.keywords_) {
+    patterns.push_back(escape_literal(keyword));
+    flags.push_back(kKeywordFlags);
+  }
+  if (patterns.empty()) return set;  // no rules: nothing to compile, every scan is clean
+
+  hs_database_t* db = compile_database(patterns, flags, set.rules_.size(), set.rules_, errors);
+  if (db == nullptr) {
+    std::string message;
+    for (const auto& e : errors) message += (message.empty() ? "" : "\n") + e;
+    return fail(message);
+  }
+  set.database_.reset(db);
+  return set;
+}
+
+const char* to_string(Category category) {
+  switch (category) {
+    case Category::kSecret:
+      return "secret";
+    case Category::kPersonalData:
+      return "personal-data";
+  }
+  return "secret";
+}
+
+const char* to_string(Severity severity) {
+  switch (severity) {
+    case Severity::kLow:
+      return "low";
+    case Severity::kMedium:
+      return "medium";
+    case Severity::kHigh:
+      return "high";
+    case Severity::kCritical:
+      return "critical";
+  }
+  return "high";
+}
+
+const char* to_string(Check check) {
+  switch (check) {
+    case Check::kLuhn:
+      return "luhn";
+    case Check::kIbanMod97:
+      return "iban_mod97";
+    case Check::kCrc32Base62:
+      return "crc32_base62";
+    case Check::kNotHex:
+      return "not_hex";
+    case Check::kSsn:
+      return "ssn";
+    case Check::kPhone:
+      return "phone";
+  }
+  return "?";
+}
+
+}  // namespace keyward::engine

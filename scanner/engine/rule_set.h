@@ -1,0 +1,76 @@
+// RuleSet: the rules compiled once (one Hyperscan database, one RE2 per rule) and shared, read-only, by every
+// thread. Compiling reports every bad rule, not just the first. Knows nothing of files, TOML or terminals.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scanner/engine/rule.h"
+#include "scanner/error.h"
+
+namespace re2 {
+class RE2;
+}
+struct hs_database;
+
+namespace keyward::engine {
+
+// Validates a phone number in the text as written; supplied by a layer that links a phone library.
+using PhoneCheck = bool (*)(std::string_view candidate);
+
+struct CompiledAllowlist {
+  std::vector<std::unique_ptr<re2::RE2>> regexes;
+  std::vector<std::string> stopwords;  // lower-cased
+  std::vector<std::unique_ptr<re2::RE2>> paths;
+};
+
+struct CompiledRule {
+  Rule rule;
+  std::unique_ptr<re2::RE2> regex;
+  int secret_group = 0;
+  std::vector<int> keyword_ids;  // indices into RuleSet::keywords()
+  CompiledAllowlist allowlist;
+};
+
+struct CompileOptions {
+  Allowlist global_allowlist;
+  PhoneCheck phone_check = nullptr;
+};
+
+class RuleSet {
+ public:
+  // Every rule is checked; the error lists each bad one ("file: rule id: why"), one a line.
+  static Expected<RuleSet> compile(std::vector<Rule> rules, CompileOptions options = {});
+
+  RuleSet(RuleSet&&) noexcept;
+  RuleSet& operator=(RuleSet&&) noexcept;
+  ~RuleSet();
+
+  std::span<const CompiledRule> rules() const { return rules_; }
+  std::span<const std::string> keywords() const { return keywords_; }  // lower-cased, deduplicated
+  const CompiledAllowlist& global_allowlist() const { return global_allowlist_; }
+  PhoneCheck phone_check() const { return phone_check_; }
+  const hs_database* database() const { return database_.get(); }
+
+ private:
+  struct DatabaseFree {
+    void operator()(hs_database* db) const;
+  };
+  RuleSet() = default;
+
+  std::vector<CompiledRule> rules_;
+  std::vector<std::string> keywords_;
+  CompiledAllowlist global_allowlist_;
+  PhoneCheck phone_check_ = nullptr;
+  std::unique_ptr<hs_database, DatabaseFree> database_;
+};
+
+// Hyperscan pattern ids: rules first, then keywords.
+inline unsigned keyword_pattern_id(std::size_t rule_count, std::size_t keyword_index) {
+  return static_cast<unsigned>(rule_count + keyword_index);
+}
+
+}  // namespace keyward::engine

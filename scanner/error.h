@@ -1,0 +1,30 @@
+// Error, Expected<T> and Diagnostics: the one error path of keyward.
+// Fallible setup returns Expected<T>; per-input problems are collected as Diagnostics and the work goes on.
+// Knows nothing of terminals or exit codes: only main turns outcomes into those.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+namespace keyward {
+
+struct Error {
+  std::string message;
+};
+
+template <typename T>
+using Expected = tl::expected<T, Error>;
+
+inline tl::unexpected<Error> fail(std::string message) { return tl::unexpected(Error{std::move(message)}); }
+
+// A problem with one input (a file, a blob): the scan reports it and goes on.
+struct Diagnostic {
+  std::string origin;
+  std::string message;
+};
+
+using Diagnostics = std::vector<Diagnostic>;
+
+}  // namespace keyward

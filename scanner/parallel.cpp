@@ -1,0 +1,37 @@
+#include "scanner/parallel.h"
+
+#include <memory>
+#include <thread>
+
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
+
+namespace keyward {
+
+int resolve_thread_count(int threads) {
+  if (threads > 0) return threads;
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores == 0 ? 1 : static_cast<int>(cores);
+}
+
+void run_pipeline(int threads, const std::function<Task()>& produce) {
+  const int workers = resolve_thread_count(threads);
+  tbb::task_arena arena(workers);
+  arena.execute([&] {
+    tbb::parallel_pipeline(
+        static_cast<std::size_t>(workers) * 4,
+        tbb::make_filter<void, Task*>(tbb::filter_mode::serial_in_order, [&](tbb::flow_control& control) -> Task* {
+          Task task = produce();
+          if (!task) {
+            control.stop();
+            return nullptr;
+          }
+          return new Task(std::move(task));
+        }) & tbb::make_filter<Task*, void>(tbb::filter_mode::parallel, [](Task* raw) {
+          std::unique_ptr<Task> task(raw);
+          (*task)(tbb::this_task_arena::current_thread_index());
+        }));
+  });
+}
+
+}  // namespace keyward

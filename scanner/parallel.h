@@ -1,0 +1,18 @@
+// The only threading code: a pipeline that takes tasks from a producer on one thread and runs them on a fixed
+// number of worker threads. Workers are numbered, so callers keep per-worker state (a Scratch) in a plain vector.
+#pragma once
+
+#include <functional>
+
+namespace keyward {
+
+using Task = std::function<void(int worker)>;
+
+// `threads` <= 0 means one per core.
+int resolve_thread_count(int threads);
+
+// Calls `produce` on one thread at a time until it returns an empty Task; runs each task on a worker with an
+// index in [0, threads). Returns when every task has run.
+void run_pipeline(int threads, const std::function<Task()>& produce);
+
+}  // namespace keyward

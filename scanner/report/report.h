@@ -1,0 +1,71 @@
+// Report: the findings of a scan with their locations, plus stats and diagnostics. `finalize` sorts and redacts;
+// after it, reporters only format. Knows nothing of files or git beyond the strings it is given.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scanner/engine/rule.h"
+#include "scanner/error.h"
+
+namespace keyward::report {
+
+struct Span {
+  std::size_t start = 0;  // bytes into Finding::line_text
+  std::size_t end = 0;
+};
+
+struct Finding {
+  std::string rule_id;
+  std::string description;
+  engine::Category category = engine::Category::kSecret;
+  engine::Severity severity = engine::Severity::kHigh;
+  std::string path;
+  int line = 0;        // 1-based
+  int column = 0;      // 1-based byte column of the secret's first byte
+  int end_line = 0;    // of the secret's last byte
+  int end_column = 0;  // 1-based byte column just past the secret's last byte (exclusive)
+  std::string secret;
+  double entropy = 0.0;
+  std::string fingerprint;
+  std::string line_text;              // the first line of the match, cut to a window around the secret
+  Span marked;                        // the secret within line_text
+  std::vector<Span> secrets_in_line;  // every secret found on that line (this one included), for redaction
+};
+
+struct SkipCounts {
+  std::uint64_t binary = 0;
+  std::uint64_t too_large = 0;
+  std::uint64_t ignored = 0;
+  std::uint64_t symlinks = 0;
+  std::uint64_t special = 0;
+  std::uint64_t allowlisted = 0;  // files whose path the config allowlists
+
+  std::uint64_t total() const { return binary + too_large + ignored + symlinks + special + allowlisted; }
+  void add(const SkipCounts& other);
+};
+
+struct Stats {
+  std::uint64_t files = 0;  // scanned
+  std::uint64_t bytes = 0;  // scanned
+  SkipCounts skipped;
+  double seconds = 0.0;
+};
+
+struct Report {
+  std::vector<Finding> findings;
+  Stats stats;
+  Diagnostics diagnostics;
+};
+
+enum class Redaction { kRedact, kShow };
+
+// The redacted form: a few leading characters, then "…".
+std::string redact(std::string_view secret);
+
+// Sorts findings (path, line, column, rule) and diagnostics, and redacts secrets in findings and line texts.
+void finalize(Report& report, Redaction redaction);
+
+}  // namespace keyward::report

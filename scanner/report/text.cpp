@@ -1,0 +1,81 @@
+#include <fmt/format.h>
+
+#include "scanner/report/reporters.h"
+
+namespace keyward::report {
+namespace {
+
+struct Style {
+  const char* path = "";
+  const char* rule = "";
+  const char* mark = "";
+  const char* dim = "";
+  const char* reset = "";
+};
+
+Style style_for(Color color) {
+  if (color == Color::kNever) return {};
+  return {.path = "\x1b[35m", .rule = "\x1b[1;31m", .mark = "\x1b[1;33m", .dim = "\x1b[2m", .reset = "\x1b[0m"};
+}
+
+// Control bytes would move a terminal's cursor or worse: each shows as '?', a tab as one space.
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (c == '\t') {
+      out += ' ';
+    } else if (c < 0x20 || c == 0x7f) {
+      out += '?';
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+// Columns as a terminal counts them: UTF-8 continuation bytes take no column.
+std::size_t display_width(std::string_view text) {
+  std::size_t width = 0;
+  for (unsigned char c : text) width += (c & 0xC0) != 0x80;
+  return width;
+}
+
+std::string human_bytes(std::uint64_t bytes) {
+  if (bytes < 1024) return fmt::format("{} B", bytes);
+  if (bytes < 1024 * 1024) return fmt::format("{:.1f} KiB", static_cast<double>(bytes) / 1024);
+  if (bytes < 1024ull * 1024 * 1024) return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1024 * 1024));
+  return fmt::format("{:.2f} GiB", static_cast<double>(bytes) / (1024.0 * 1024 * 1024));
+}
+
+}  // namespace
+
+void write_text(const Report& report, std::ostream& out, Color color) {
+  const Style s = style_for(color);
+  for (const auto& f : report.findings) {
+    out << fmt::format("{}{}:{}:{}{}: {}{}{} [{}] {}\n", s.path, printable(f.path), f.line, f.column, s.reset, s.rule,
+                       f.rule_id, s.reset, engine::to_string(f.severity), f.description);
+    out << fmt::format("    secret: {}\n", printable(f.secret));
+    const std::string line_number = std::to_string(f.line);
+    const std::string before = printable(std::string_view(f.line_text).substr(0, f.marked.start));
+    const std::string marked =
+        printable(std::string_view(f.line_text).substr(f.marked.start, f.marked.end - f.marked.start));
+    const std::string after = printable(std::string_view(f.line_text).substr(f.marked.end));
+    out << fmt::format("  {}{} |{} {}{}{}{}{}\n", s.dim, line_number, s.reset, before, s.mark, marked, s.reset, after);
+    out << fmt::format("  {} | {}{}{}\n", std::string(line_number.size(), ' '), std::string(display_width(before), ' '),
+                       std::string(std::max<std::size_t>(1, display_width(marked)), '^'), "");
+  }
+}
+
+std::string summary_line(const Report& report) {
+  const auto& st = report.stats;
+  std::string line = fmt::format("keyward: {} files, {}, {:.2f} s, {} finding{}", st.files, human_bytes(st.bytes),
+                                 st.seconds, report.findings.size(), report.findings.size() == 1 ? "" : "s");
+  if (st.skipped.total() > 0) line += fmt::format(", {} skipped", st.skipped.total());
+  if (!report.diagnostics.empty()) {
+    line += fmt::format(", {} error{}", report.diagnostics.size(), report.diagnostics.size() == 1 ? "" : "s");
+  }
+  return line;
+}
+
+}  // namespace keyward::report

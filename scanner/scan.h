@@ -1,0 +1,30 @@
+// The scan driver: a source's items go through the engine on worker threads and come back as one Report.
+// Reads like the recipe: enumerate on one thread, load and scan on workers, locate, merge. Formats nothing.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "scanner/engine/rule_set.h"
+#include "scanner/report/report.h"
+#include "scanner/sources/worktree.h"
+
+namespace keyward {
+
+inline constexpr std::uint64_t kDefaultMaxFileBytes = 10ull * 1024 * 1024;
+
+struct ScanOptions {
+  int threads = 0;  // 0: one per core
+  std::uint64_t max_file_bytes = kDefaultMaxFileBytes;
+  sources::WalkOptions walk;
+};
+
+// Scans files and directories; "-" stands for standard input. Not finalized: the caller sorts and redacts.
+report::Report scan_paths(const engine::RuleSet& rules, const std::vector<std::string>& roots,
+                          const ScanOptions& options);
+
+// Scans one in-memory item (an example line, standard input) on the calling thread.
+report::Report scan_bytes(const engine::RuleSet& rules, std::string_view path, std::string_view bytes);
+
+}  // namespace keyward

@@ -1,0 +1,269 @@
+#include "scanner/sources/worktree.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <set>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "scanner/sources/git.h"
+
+namespace keyward::sources {
+namespace {
+
+enum class Kind { kFile, kDirectory, kSymlink, kSpecial, kUnknown };
+
+struct Entry {
+  std::string name;
+  Kind kind;
+};
+
+Kind kind_of(unsigned char d_type) {
+  switch (d_type) {
+    case DT_REG:
+      return Kind::kFile;
+    case DT_DIR:
+      return Kind::kDirectory;
+    case DT_LNK:
+      return Kind::kSymlink;
+    case DT_UNKNOWN:
+      return Kind::kUnknown;
+    default:
+      return Kind::kSpecial;
+  }
+}
+
+Kind kind_of_mode(mode_t mode) {
+  if (S_ISREG(mode)) return Kind::kFile;
+  if (S_ISDIR(mode)) return Kind::kDirectory;
+  if (S_ISLNK(mode)) return Kind::kSymlink;
+  return Kind::kSpecial;
+}
+
+// The repository a root lies in, for ignore decisions, and the root's path relative to its workdir.
+struct RootRepo {
+  Repository repo;
+  std::string root_prefix;  // "" or "sub/dir/"
+};
+
+RootRepo open_root_repo(const std::string& root) {
+  RootRepo out;
+  out.repo = discover_repository(root);
+  if (!out.repo) return out;
+  const std::string dir = workdir(out.repo.get());
+  if (dir.empty()) {
+    out.repo.reset();
+    return out;
+  }
+  std::error_code ec;
+  const std::string absolute = std::filesystem::weakly_canonical(root, ec).string();
+  const std::string base = dir.substr(0, dir.size() - 1);
+  if (ec || absolute.compare(0, base.size(), base) != 0) {
+    out.repo.reset();
+    return out;
+  }
+  out.root_prefix = absolute.size() > base.size() ? absolute.substr(base.size() + 1) + "/" : "";
+  return out;
+}
+
+}  // namespace
+
+struct WorktreeWalker::State {
+  struct PendingDir {
+    std::string display_prefix;  // what goes before an entry's name in reports
+    std::string repo_prefix;     // the same, relative to the repository's workdir
+    std::vector<Entry> entries;
+    std::size_t next = 0;
+  };
+
+  std::vector<std::string> roots;
+  std::size_t next_root = 0;
+  WalkOptions options;
+  RootRepo repo;
+  std::vector<PendingDir> stack;
+  std::set<std::pair<dev_t, ino_t>> visited;  // directories entered, when links are followed
+};
+
+WorktreeWalker::WorktreeWalker(std::vector<std::string> roots, WalkOptions options)
+    : state_(std::make_unique<State>()) {
+  state_->roots = std::move(roots);
+  state_->options = options;
+}
+
+WorktreeWalker::~WorktreeWalker() = default;
+
+namespace {
+
+// Reads a whole directory and closes it, so a deep tree never holds more than one descriptor open.
+Expected<std::vector<Entry>> read_directory(const std::string& path) {
+  DIR* dir = opendir(path.empty() ? "." : path.c_str());
+  if (dir == nullptr) return fail(fmt::format("cannot read directory: {}", std::strerror(errno)));
+  std::vector<Entry> entries;
+  while (const dirent* entry = readdir(dir)) {
+    const std::string_view name = entry->d_name;
+    if (name == "." || name == ".." || name == ".git") continue;
+    entries.push_back({std::string(name), kind_of(entry->d_type)});
+  }
+  closedir(dir);
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.name > b.name; });
+  return entries;
+}
+
+std::string display_prefix_for_root(const std::string& root) {
+  if (root == "." || root == "./") return "";
+  return root.back() == '/' ? root : root + "/";
+}
+
+}  // namespace
+
+std::optional<FileItem> WorktreeWalker::next() {
+  State& s = *state_;
+  const bool respect_ignore = s.options.ignore == IgnorePolicy::kRespectGitignore;
+  const bool follow = s.options.symlinks == SymlinkPolicy::kFollow;
+
+  auto ignored = [&](const std::string& repo_path) {
+    if (!respect_ignore || !s.repo.repo) return false;
+    auto answer = is_ignored(s.repo.repo.get(), repo_path);
+    if (!answer) {
+      diagnostics_.push_back({repo_path, fmt::format("cannot evaluate .gitignore: {}", answer.error().message)});
+      return false;
+    }
+    return *answer;
+  };
+
+  auto enter = [&](const std::string& display, const std::string& repo_path, const struct stat* st) {
+    if (follow && st != nullptr && !s.visited.insert({st->st_dev, st->st_ino}).second) {
+      diagnostics_.push_back({display, "symlink loop: directory already visited"});
+      return;
+    }
+    auto entries = read_directory(display);
+    if (!entries) {
+      diagnostics_.push_back({display.empty() ? "." : display, entries.error().message});
+      return;
+    }
+    s.stack.push_back({.display_prefix = display.empty() ? "" : display + "/",
+                       .repo_prefix = repo_path.empty() ? "" : repo_path + "/",
+                       .entries = std::move(*entries),
+                       .next = 0});
+  };
+
+  for (;;) {
+    if (s.stack.empty()) {
+      if (s.next_root >= s.roots.size()) return std::nullopt;
+      const std::string root = s.roots[s.next_root++];
+      struct stat st {};
+      if (stat(root.c_str(), &st) != 0) {
+        diagnostics_.push_back({root, fmt::format("cannot read: {}", std::strerror(errno))});
+        continue;
+      }
+      if (!S_ISDIR(st.st_mode)) {
+        if (S_ISREG(st.st_mode)) return FileItem{root};
+        ++counts_.special;
+        continue;
+      }
+      s.repo = respect_ignore ? open_root_repo(root) : RootRepo{};
+      s.visited.clear();
+      std::string display = display_prefix_for_root(root);
+      if (!display.empty()) display.pop_back();
+      std::string repo_path = s.repo.root_prefix;
+      if (!repo_path.empty()) repo_path.pop_back();
+      enter(display, repo_path, &st);
+      continue;
+    }
+    State::PendingDir& dir = s.stack.back();
+    if (dir.entries.empty()) {
+      s.stack.pop_back();
+      continue;
+    }
+    Entry entry = std::move(dir.entries.back());
+    dir.entries.pop_back();
+    std::string display = dir.display_prefix + entry.name;
+    std::string repo_path = dir.repo_prefix + entry.name;
+
+    struct stat st {};
+    bool have_stat = false;
+    if (entry.kind == Kind::kUnknown) {
+      if (lstat(display.c_str(), &st) != 0) {
+        diagnostics_.push_back({display, fmt::format("cannot read: {}", std::strerror(errno))});
+        continue;
+      }
+      have_stat = true;
+      entry.kind = kind_of_mode(st.st_mode);
+    }
+    if (entry.kind == Kind::kSymlink) {
+      if (!follow) {
+        ++counts_.symlinks;
+        continue;
+      }
+      if (stat(display.c_str(), &st) != 0) {
+        diagnostics_.push_back({display, fmt::format("broken symlink: {}", std::strerror(errno))});
+        continue;
+      }
+      have_stat = true;
+      entry.kind = kind_of_mode(st.st_mode);
+    }
+    switch (entry.kind) {
+      case Kind::kDirectory:
+        if (ignored(repo_path + "/")) {
+          ++counts_.ignored;
+          continue;
+        }
+        if (follow && !have_stat && stat(display.c_str(), &st) == 0) have_stat = true;
+        enter(display, repo_path, have_stat ? &st : nullptr);
+        continue;
+      case Kind::kFile:
+        if (ignored(repo_path)) {
+          ++counts_.ignored;
+          continue;
+        }
+        return FileItem{std::move(display)};
+      default:
+        ++counts_.special;
+        continue;
+    }
+  }
+}
+
+LoadResult load_file(const std::string& path, std::uint64_t max_file_bytes, std::string& buffer) {
+  buffer.clear();
+  const int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return {.status = LoadStatus::kError, .error = fmt::format("cannot open: {}", std::strerror(errno))};
+  struct Closer {
+    int fd;
+    ~Closer() { close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (fstat(fd, &st) != 0) return {.status = LoadStatus::kError, .error = std::strerror(errno)};
+  if (!S_ISREG(st.st_mode)) return {.status = LoadStatus::kNotRegular, .error = {}};
+  if (static_cast<std::uint64_t>(st.st_size) > max_file_bytes) return {.status = LoadStatus::kTooLarge, .error = {}};
+  buffer.resize(static_cast<std::size_t>(st.st_size) + 1);  // one byte more tells a file that grew
+  std::size_t filled = 0;
+  for (;;) {
+    if (filled == buffer.size()) {
+      if (buffer.size() > max_file_bytes) return {.status = LoadStatus::kTooLarge, .error = {}};
+      buffer.resize(std::max<std::size_t>(buffer.size() * 2, 4096));  // the file grew while we read it
+    }
+    const ssize_t got = read(fd, buffer.data() + filled, buffer.size() - filled);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      return {.status = LoadStatus::kError, .error = fmt::format("cannot read: {}", std::strerror(errno))};
+    }
+    if (got == 0) break;
+    filled += static_cast<std::size_t>(got);
+  }
+  buffer.resize(filled);
+  if (filled > max_file_bytes) return {.status = LoadStatus::kTooLarge, .error = {}};
+  const std::size_t sniff = std::min(filled, kBinarySniffBytes);
+  if (std::memchr(buffer.data(), '\0', sniff) != nullptr) return {.status = LoadStatus::kBinary, .error = {}};
+  return {.status = LoadStatus::kLoaded, .error = {}};
+}
+
+}  // namespace keyward::sources
