@@ -7,7 +7,9 @@ namespace keyward::cli {
 void add_rule_options(CLI::App& cmd, RuleOptions& options) {
   cmd.add_option("-c,--config", options.config, "Config file (default: .keyward.toml at the repository root)")
       ->check(CLI::ExistingFile);
-  cmd.add_option("-r,--rules", options.rules, "Extra rule file (repeatable)")->check(CLI::ExistingFile);
+  cmd.add_option("-r,--rules", options.rules, "Extra rule file (repeatable)")
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingFile);
   cmd.add_option("--category", options.category, "Rule categories to run")
       ->check(CLI::IsMember({"secret", "personal-data", "all"}));
 }

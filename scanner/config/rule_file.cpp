@@ -8,6 +8,7 @@
 #include <toml++/toml.h>
 
 #include "scanner/config/builtin_rules.h"
+#include "scanner/engine/rule_set.h"
 
 namespace keyward::config {
 namespace {
@@ -194,6 +195,12 @@ Expected<RuleFile> parse_rule_file(std::string_view text, const std::string& nam
     }
   }
   if (!errors.empty()) {
+    // Report the well-formed rules' regex problems too, so one run lists every bad rule.
+    const engine::CompileOptions validate_only{.global_allowlist = {},
+                                               .phone_check = [](std::string_view) { return true; }};
+    if (auto compiled = engine::RuleSet::compile(file.rules, validate_only); !compiled) {
+      errors.push_back(compiled.error().message);
+    }
     std::string message;
     for (const auto& e : errors) message += (message.empty() ? "" : "\n") + e;
     return fail(message);

@@ -1,0 +1,86 @@
+#include "scanner/config/rule_file.h"
+
+#include <gtest/gtest.h>
+
+namespace keyward::config {
+namespace {
+
+TEST(RuleFile, ParsesEveryField) {
+  const auto file = parse_rule_file(R"toml(
+[allowlist]
+stopwords = ["placeholder"]
+
+[[rules]]
+id = "acme-token"
+description = "Acme token"
+regex = '''acme_([a-z0-9]{20})'''
+secret_group = 1
+keywords = ["acme"]
+keyword_distance = 64
+entropy = 3.2
+checks = ["not_hex", "luhn"]
+category = "personal-data"
+severity = "critical"
+fallback = true
+examples = ["a", "b"]
+negative_examples = ["c"]
+[rules.allowlist]
+regexes = ["^x"]
+stopwords = ["y"]
+paths = ["z"]
+)toml",
+                                    "acme.toml");
+  ASSERT_TRUE(file.has_value()) << file.error().message;
+  ASSERT_EQ(file->rules.size(), 1u);
+  const auto& r = file->rules[0];
+  EXPECT_EQ(r.id, "acme-token");
+  EXPECT_EQ(r.secret_group, 1);
+  EXPECT_EQ(r.keyword_distance, 64);
+  EXPECT_DOUBLE_EQ(r.min_entropy, 3.2);
+  EXPECT_EQ(r.checks.size(), 2u);
+  EXPECT_EQ(r.category, engine::Category::kPersonalData);
+  EXPECT_EQ(r.severity, engine::Severity::kCritical);
+  EXPECT_TRUE(r.fallback);
+  EXPECT_EQ(r.allowlist.paths, std::vector<std::string>{"z"});
+  EXPECT_EQ(r.source, "acme.toml");
+  EXPECT_EQ(file->allowlist.stopwords, std::vector<std::string>{"placeholder"});
+}
+
+TEST(RuleFile, ListsEveryBadRuleWithFileAndId) {
+  const auto file = parse_rule_file(R"toml(
+[[rules]]
+id = "one"
+description = "x"
+regex = "(a)"
+severity = "urgent"
+
+[[rules]]
+id = "two"
+description = "x"
+regex = "(a)"
+checks = ["sha1"]
+colour = "red"
+)toml",
+                                    "bad.toml");
+  ASSERT_FALSE(file.has_value());
+  const std::string& m = file.error().message;
+  EXPECT_NE(m.find("bad.toml: one: severity must be"), std::string::npos) << m;
+  EXPECT_NE(m.find("bad.toml: two: unknown check 'sha1'"), std::string::npos) << m;
+  EXPECT_NE(m.find("bad.toml: two: unknown key 'colour' (line 13)"), std::string::npos) << m;
+}
+
+TEST(RuleFile, ReportsTomlSyntaxErrorsWithLineAndColumn) {
+  const auto file = parse_rule_file("[[rules]]\nid = \"x\nregex = 1\n", "broken.toml");
+  ASSERT_FALSE(file.has_value());
+  EXPECT_EQ(file.error().message.rfind("broken.toml:2:", 0), 0u) << file.error().message;
+}
+
+TEST(RuleFile, BuiltinRulesParse) {
+  const auto builtin = load_builtin_rules();
+  ASSERT_TRUE(builtin.has_value()) << builtin.error().message;
+  EXPECT_FALSE(builtin->rules.empty());
+  EXPECT_FALSE(builtin->allowlist.stopwords.empty());
+}
+
+}  // namespace
+}  // namespace keyward::config

@@ -1,0 +1,108 @@
+#include "scanner/engine/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace keyward::engine {
+namespace {
+
+Rule rule(std::string id, std::string regex) {
+  return Rule{.id = std::move(id), .description = "test rule", .regex = std::move(regex)};
+}
+
+std::vector<Match> scan_text(const RuleSet& set, std::string_view text) {
+  auto scratch = Scratch::create(set);
+  EXPECT_TRUE(scratch.has_value());
+  auto matches = scan(set, text, *scratch);
+  EXPECT_TRUE(matches.has_value());
+  return *matches;
+}
+
+RuleSet compile(std::vector<Rule> rules, Allowlist global = {}) {
+  auto set = RuleSet::compile(std::move(rules), {.global_allowlist = std::move(global), .phone_check = nullptr});
+  EXPECT_TRUE(set.has_value()) << (set ? "" : set.error().message);
+  return std::move(*set);
+}
+
+TEST(Engine, FindsEveryOccurrenceWithTheSecretGroupSpan) {
+  const auto set = compile({rule("tok", R"(\btok_([a-z0-9]{10})\b)")});
+  const std::string text = "a = tok_abcdef1234\nb = tok_zyxwvu9876 and tok_short\n";
+  const auto matches = scan_text(set, text);
+  ASSERT_EQ(matches.size(), 2u);
+  EXPECT_EQ(text.substr(matches[0].secret_start, matches[0].secret_end - matches[0].secret_start), "abcdef1234");
+  EXPECT_EQ(text.substr(matches[1].secret_start, matches[1].secret_end - matches[1].secret_start), "zyxwvu9876");
+  EXPECT_EQ(text.substr(matches[1].start, matches[1].end - matches[1].start), "tok_zyxwvu9876");
+}
+
+TEST(Engine, KeywordsMustLieWithinTheDistance) {
+  Rule r = rule("ctx", R"(key=([A-Za-z0-9]{12}))");
+  r.keywords = {"acme"};
+  r.keyword_distance = 20;
+  const auto set = compile({r});
+  EXPECT_EQ(scan_text(set, "ACME key=Ab3dEf7hIj9k").size(), 1u);
+  EXPECT_EQ(scan_text(set, "acme" + std::string(40, ' ') + "key=Ab3dEf7hIj9k").size(), 0u);
+  EXPECT_EQ(scan_text(set, "key=Ab3dEf7hIj9k").size(), 0u);
+  r.keyword_distance = 0;  // anywhere in the item
+  const auto anywhere = compile({r});
+  EXPECT_EQ(scan_text(anywhere, "acme" + std::string(10000, '\n') + "key=Ab3dEf7hIj9k").size(), 1u);
+}
+
+TEST(Engine, EntropyFloorAndChecksDecide) {
+  Rule r = rule("hexless", R"(val=([A-Za-z0-9]{16}))");
+  r.min_entropy = 3.0;
+  r.checks = {Check::kNotHex};
+  const auto set = compile({r});
+  EXPECT_EQ(scan_text(set, "val=aaaaaaaaaaaaaaaa").size(), 0u);  // entropy 0
+  EXPECT_EQ(scan_text(set, "val=0123abcd4567ef89").size(), 0u);  // only hex digits
+  EXPECT_EQ(scan_text(set, "val=Zq8LmN3pRt6vXy1W").size(), 1u);
+}
+
+TEST(Engine, GlobalAndRuleAllowlistsDropCandidates) {
+  Rule r = rule("pw", R"(pw=(\S{8,}))");
+  r.allowlist.stopwords = {"hunter"};
+  const auto set = compile({r}, {.regexes = {R"(^\$\{)"}, .stopwords = {"changeme"}, .paths = {}});
+  EXPECT_EQ(scan_text(set, "pw=${DB_PASSWORD}").size(), 0u);
+  EXPECT_EQ(scan_text(set, "pw=ChangeMe123").size(), 0u);
+  EXPECT_EQ(scan_text(set, "pw=hunter2hunter2").size(), 0u);
+  EXPECT_EQ(scan_text(set, "pw=T9#kq2!Lz0").size(), 1u);
+}
+
+TEST(Engine, FallbackRuleYieldsToASpecificRuleOnTheSameSecret) {
+  Rule generic = rule("generic", R"re(token\s*=\s*"([^"]{8,})")re");
+  generic.fallback = true;
+  const auto set = compile({generic, rule("specific", R"((ghx_[A-Za-z0-9]{10}))")});
+  auto matches = scan_text(set, R"(token = "ghx_Ab3dEf7hIj")");
+  ASSERT_EQ(matches.size(), 1u);
+  EXPECT_EQ(set.rules()[matches[0].rule].rule.id, "specific");
+  matches = scan_text(set, R"(token = "Zq8LmN3pRt6v")");
+  ASSERT_EQ(matches.size(), 1u);
+  EXPECT_EQ(set.rules()[matches[0].rule].rule.id, "generic");
+}
+
+TEST(Engine, ConfirmsAMultiLineMatchThatEndsFarFromItsStart) {
+  const auto set = compile({rule("pem", R"(-----BEGIN KEY-----\n((?:[A-Za-z0-9+/=]+\n)+)-----END KEY-----)")});
+  std::string body;
+  for (int i = 0; i < 60; ++i) body += std::string(64, static_cast<char>('A' + i % 26)) + "\n";
+  const std::string text = "prefix line\n-----BEGIN KEY-----\n" + body + "-----END KEY-----\n";
+  const auto matches = scan_text(set, text);
+  ASSERT_EQ(matches.size(), 1u);
+  EXPECT_EQ(matches[0].secret_end - matches[0].secret_start, body.size());
+}
+
+TEST(Engine, ScratchIsReusableAcrossChunks) {
+  const auto set = compile({rule("tok", R"(tok_([a-z]{6}))")});
+  auto scratch = Scratch::create(set);
+  ASSERT_TRUE(scratch.has_value());
+  for (int i = 0; i < 3; ++i) {
+    auto first = scan(set, "tok_abcdef", *scratch);
+    ASSERT_TRUE(first.has_value());
+    EXPECT_EQ(first->size(), 1u);
+    auto empty = scan(set, "nothing here", *scratch);
+    ASSERT_TRUE(empty.has_value());
+    EXPECT_TRUE(empty->empty());
+  }
+}
+
+}  // namespace
+}  // namespace keyward::engine

@@ -1,0 +1,61 @@
+#include "scanner/report/locate.h"
+
+#include <gtest/gtest.h>
+
+#include "scanner/engine/engine.h"
+
+namespace keyward::report {
+namespace {
+
+engine::RuleSet compile(engine::Rule rule) {
+  auto set = engine::RuleSet::compile({std::move(rule)});
+  EXPECT_TRUE(set.has_value());
+  return std::move(*set);
+}
+
+std::vector<Finding> find(const engine::RuleSet& set, std::string_view path, std::string_view text) {
+  auto scratch = engine::Scratch::create(set);
+  auto matches = engine::scan(set, text, *scratch);
+  return locate(set, path, text, *matches);
+}
+
+TEST(Locate, GivesOneBasedLineAndColumnsOfTheSecret) {
+  const auto set = compile({.id = "tok", .description = "d", .regex = R"(tok_([a-z]{6}))"});
+  const auto findings = find(set, "f.txt", "first\r\nsecond tok_abcdef\nthird tok_ghijkl");
+  ASSERT_EQ(findings.size(), 2u);
+  EXPECT_EQ(findings[0].line, 2);
+  EXPECT_EQ(findings[0].column, 12);
+  EXPECT_EQ(findings[0].end_column, 18);
+  EXPECT_EQ(findings[0].line_text, "second tok_abcdef");
+  EXPECT_EQ(findings[1].line, 3);
+  EXPECT_EQ(findings[1].column, 11);
+}
+
+TEST(Locate, InlineAllowAndAllowlistedPathsDropFindings) {
+  engine::Rule rule{.id = "tok", .description = "d", .regex = R"(tok_([a-z]{6}))"};
+  rule.allowlist.paths = {"(^|/)fixtures/"};
+  const auto set = compile(rule);
+  EXPECT_EQ(find(set, "src/a.py", "x = 'tok_abcdef'  # keyward:allow\ny = 'tok_ghijkl'\n").size(), 1u);
+  EXPECT_EQ(find(set, "tests/fixtures/a.py", "y = 'tok_ghijkl'\n").size(), 0u);
+}
+
+TEST(Locate, MultiLineSecretEndsOnItsLastLine) {
+  const auto set = compile({.id = "blk", .description = "d", .regex = R"(BEGIN\n([a-z\n]{10,200})\nEND)"});
+  const auto findings = find(set, "k.pem", "BEGIN\nabcdefghij\nklmnopqrst\nEND\n");
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].line, 2);
+  EXPECT_EQ(findings[0].end_line, 3);
+  EXPECT_EQ(findings[0].end_column, 11);
+}
+
+TEST(Locate, ExcerptOfAHugeLineStaysAroundTheSecret) {
+  const auto set = compile({.id = "tok", .description = "d", .regex = R"(tok_([a-z]{6}))"});
+  const std::string text = std::string(100000, 'x') + " tok_abcdef " + std::string(100000, 'y');
+  const auto findings = find(set, "min.js", text);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_LE(findings[0].line_text.size(), 6 + 2 * kExcerptContextBytes);
+  EXPECT_EQ(findings[0].column, 100006);
+}
+
+}  // namespace
+}  // namespace keyward::report
