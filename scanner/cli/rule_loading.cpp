@@ -2,6 +2,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "scanner/config/database_cache.h"
+
 namespace keyward::cli {
 
 void add_rule_options(CLI::App& cmd, RuleOptions& options) {
@@ -28,7 +30,9 @@ Expected<engine::RuleSet> load_rules(const RuleOptions& options, const std::stri
   const auto config_path = options.config ? options.config : config::discover_config(first_path);
   auto resolved = config::resolve_rules(sources, config_path);
   if (!resolved) return tl::unexpected(resolved.error());
-  return config::compile_rules(std::move(*resolved));
+  const auto cache_dir = config::default_cache_dir();
+  const auto cache = cache_dir ? std::optional(config::file_database_cache(*cache_dir)) : std::nullopt;
+  return config::compile_rules(std::move(*resolved), cache ? &*cache : nullptr);
 }
 
 }  // namespace keyward::cli

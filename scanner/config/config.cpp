@@ -74,9 +74,10 @@ Expected<RuleFile> resolve_rules(const RuleSources& sources, const std::optional
   return all;
 }
 
-Expected<engine::RuleSet> compile_rules(RuleFile file) {
+Expected<engine::RuleSet> compile_rules(RuleFile file, const engine::DatabaseCache* cache) {
   return engine::RuleSet::compile(
-      std::move(file.rules), engine::CompileOptions{.global_allowlist = file.allowlist, .phone_check = phone_check});
+      std::move(file.rules),
+      engine::CompileOptions{.global_allowlist = file.allowlist, .phone_check = phone_check, .cache = cache});
 }
 
 }  // namespace keyward::config

@@ -28,7 +28,8 @@ std::optional<std::string> discover_config(const std::string& first_path);
 // Built-ins, config and --rules merged, disabled rules and other categories left out. Not compiled.
 Expected<RuleFile> resolve_rules(const RuleSources& sources, const std::optional<std::string>& config_path);
 
-// Compiles a resolved rule file, with the phone check wired in.
-Expected<engine::RuleSet> compile_rules(RuleFile file);
+// Compiles a resolved rule file, with the phone check wired in; the Hyperscan database comes from `cache` when
+// it holds the same one.
+Expected<engine::RuleSet> compile_rules(RuleFile file, const engine::DatabaseCache* cache = nullptr);
 
 }  // namespace keyward::config

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <set>
 
 #include <fmt/format.h>
@@ -93,6 +94,35 @@ hs_database_t* compile_database(const std::vector<std::string>& patterns, std::v
   }
 }
 
+// Everything that shapes the database, so a cached one is used only where it is exactly what we would build.
+std::string database_key(const std::vector<std::string>& patterns, const std::vector<unsigned>& flags) {
+  hs_platform_info_t platform{};
+  hs_populate_platform(&platform);
+  std::string key = fmt::format("keyward-db-v1\n{}\n{}:{}:{}\n", hs_version(), platform.tune, platform.cpu_features,
+                                platform.reserved1);
+  for (std::size_t i = 0; i < patterns.size(); ++i)
+    key += fmt::format("{}:{}:{}\n", flags[i], patterns[i].size(), patterns[i]);
+  return key;
+}
+
+hs_database_t* load_cached(const DatabaseCache* cache, const std::string& key) {
+  if (cache == nullptr || !cache->load) return nullptr;
+  const auto bytes = cache->load(key);
+  if (!bytes) return nullptr;
+  hs_database_t* db = nullptr;
+  if (hs_deserialize_database(bytes->data(), bytes->size(), &db) != HS_SUCCESS) return nullptr;
+  return db;
+}
+
+void store_cached(const DatabaseCache* cache, const std::string& key, const hs_database_t* db) {
+  if (cache == nullptr || !cache->store) return;
+  char* bytes = nullptr;
+  std::size_t length = 0;
+  if (hs_serialize_database(db, &bytes, &length) != HS_SUCCESS) return;
+  cache->store(key, std::string_view(bytes, length));
+  std::free(bytes);
+}
+
 }  // namespace
 
 void RuleSet::DatabaseFree::operator()(hs_database* db) const { hs_free_database(db); }
@@ -177,6 +207,11 @@ Expected<RuleSet> RuleSet::compile(std::vector<Rule> rules, CompileOptions optio
   }
   if (patterns.empty()) return set;  // no rules: nothing to compile, every scan is clean
 
+  const std::string key = database_key(patterns, flags);
+  if (hs_database_t* cached = load_cached(options.cache, key)) {
+    set.database_.reset(cached);
+    return set;
+  }
   hs_database_t* db = compile_database(patterns, flags, set.rules_.size(), set.rules_, errors);
   if (db == nullptr) {
     std::string message;
@@ -184,6 +219,7 @@ Expected<RuleSet> RuleSet::compile(std::vector<Rule> rules, CompileOptions optio
     return fail(message);
   }
   set.database_.reset(db);
+  store_cached(options.cache, key, db);
   return set;
 }
 

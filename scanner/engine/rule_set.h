@@ -2,7 +2,9 @@
 // thread. Compiling reports every bad rule, not just the first. Knows nothing of files, TOML or terminals.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -35,9 +37,18 @@ struct CompiledRule {
   CompiledAllowlist allowlist;
 };
 
+// Where a compiled Hyperscan database may be kept between runs. The engine hands over a key (every input that
+// shapes the database: patterns, flags, Hyperscan version, CPU features) and the serialized bytes; the caller
+// decides where they live. A `load` that returns bytes Hyperscan rejects is a rebuild, never an error.
+struct DatabaseCache {
+  std::function<std::optional<std::string>(const std::string& key)> load;
+  std::function<void(const std::string& key, std::string_view bytes)> store;
+};
+
 struct CompileOptions {
   Allowlist global_allowlist;
   PhoneCheck phone_check = nullptr;
+  const DatabaseCache* cache = nullptr;
 };
 
 class RuleSet {
