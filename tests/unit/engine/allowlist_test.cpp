@@ -16,7 +16,7 @@ TEST(Allowlist, StopwordsAreCaseInsensitiveSubstrings) {
   const RuleSet set = with_allowlist({.regexes = {}, .stopwords = {"Example"}, .paths = {}});
   const auto& allow = set.rules()[0].allowlist;
   EXPECT_TRUE(secret_allowed(allow, "AKIAIOSFODNN7EXAMPLE"));
-  EXPECT_FALSE(secret_allowed(allow, "AKIAIOSFODNN7QWERTYU"));
+  EXPECT_FALSE(secret_allowed(allow, "a-token-without-the-word"));
 }
 
 TEST(Allowlist, RegexesMatchTheSecretAndPathsThePath) {
