@@ -19,6 +19,13 @@ using Expected = tl::expected<T, Error>;
 
 inline tl::unexpected<Error> fail(std::string message) { return tl::unexpected(Error{std::move(message)}); }
 
+// Several problems as one error, one a line.
+inline tl::unexpected<Error> fail(const std::vector<std::string>& problems) {
+  std::string message;
+  for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p;
+  return fail(std::move(message));
+}
+
 // A problem with one input (a file, a blob): the scan reports it and goes on.
 struct Diagnostic {
   std::string origin;

@@ -1,5 +1,7 @@
 #include "scanner/cli/rule_loading.h"
 
+#include <iostream>
+
 #include <CLI/CLI.hpp>
 
 #include "scanner/config/database_cache.h"
@@ -30,6 +32,7 @@ Expected<engine::RuleSet> load_rules(const RuleOptions& options, const std::stri
   const auto config_path = options.config ? options.config : config::discover_config(first_path);
   auto resolved = config::resolve_rules(sources, config_path);
   if (!resolved) return tl::unexpected(resolved.error());
+  for (const auto& note : resolved->notes) std::cerr << "keyward: note: " << note << '\n';
   const auto cache_dir = config::default_cache_dir();
   const auto cache = cache_dir ? std::optional(config::file_database_cache(*cache_dir)) : std::nullopt;
   return config::compile_rules(std::move(*resolved), cache ? &*cache : nullptr);

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include <fmt/format.h>
 
+#include "scanner/config/gitleaks.h"
 #include "scanner/phone.h"
 #include "scanner/sources/git.h"
 
@@ -12,6 +15,7 @@ namespace keyward::config {
 namespace {
 
 constexpr const char* kConfigName = ".keyward.toml";
+constexpr const char* kGitleaksConfigName = ".gitleaks.toml";
 
 bool category_selected(engine::Category category, CategoryFilter filter) {
   switch (filter) {
@@ -33,39 +37,70 @@ std::optional<std::string> discover_config(const std::string& first_path) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const std::string start = first_path == "-" ? "." : first_path;
+  fs::path dir;
   if (auto repo = sources::discover_repository(start)) {
-    const std::string dir = sources::workdir(repo.get());
-    if (!dir.empty() && fs::is_regular_file(dir + kConfigName, ec)) return dir + kConfigName;
-    return std::nullopt;
+    dir = sources::workdir(repo.get());
+  } else {
+    dir = fs::is_directory(start, ec) ? fs::path(start) : fs::path(start).parent_path();
   }
-  const fs::path base = fs::is_directory(start, ec) ? fs::path(start) : fs::path(start).parent_path();
-  const fs::path candidate = (base.empty() ? fs::path(".") : base) / kConfigName;
-  if (fs::is_regular_file(candidate, ec)) return candidate.string();
+  if (dir.empty()) dir = ".";
+  for (const char* name : {kConfigName, kGitleaksConfigName}) {
+    if (fs::is_regular_file(dir / name, ec)) return (dir / name).string();
+  }
   return std::nullopt;
 }
 
+namespace {
+
+// Appends `file`, whose rules replace any earlier rule of the same id.
+void overlay(RuleFile& all, RuleFile file) {
+  std::erase_if(all.rules, [&](const engine::Rule& existing) {
+    return std::any_of(file.rules.begin(), file.rules.end(), [&](const auto& r) { return r.id == existing.id; });
+  });
+  append(all, std::move(file));
+}
+
+}  // namespace
+
 Expected<RuleFile> resolve_rules(const RuleSources& sources, const std::optional<std::string>& config_path) {
+  bool use_builtin = sources.use_builtin;
+  bool gitleaks = false;
+  RuleFile config;
+  if (config_path) {
+    std::ifstream in(*config_path, std::ios::binary);
+    if (!in) return fail(fmt::format("{}: cannot read config", *config_path));
+    std::ostringstream text;
+    text << in.rdbuf();
+    gitleaks = looks_like_gitleaks(text.str());
+    if (gitleaks) {
+      auto loaded = load_gitleaks_config(*config_path);
+      if (!loaded) return tl::unexpected(loaded.error());
+      use_builtin = use_builtin && loaded->use_default;  // gitleaks: a config replaces the defaults unless extended
+      config = std::move(loaded->rules);
+    } else {
+      auto loaded = parse_rule_file(text.str(), *config_path);
+      if (!loaded) return tl::unexpected(loaded.error());
+      config = std::move(*loaded);
+    }
+  }
   RuleFile all;
-  if (sources.use_builtin) {
+  if (use_builtin) {
     auto builtin = load_builtin_rules();
-    if (!builtin) return fail(builtin.error().message);
+    if (!builtin) return tl::unexpected(builtin.error());
     append(all, std::move(*builtin));
   }
-  std::vector<std::string> files;
-  if (config_path) files.push_back(*config_path);
-  files.insert(files.end(), sources.rule_files.begin(), sources.rule_files.end());
-  for (const auto& path : files) {
+  overlay(all, std::move(config));
+  for (const auto& path : sources.rule_files) {
     auto file = load_rule_file(path);
-    if (!file) return fail(file.error().message);
-    // A user's rule with a built-in's id replaces it.
-    std::erase_if(all.rules, [&](const engine::Rule& existing) {
-      return std::any_of(file->rules.begin(), file->rules.end(), [&](const auto& r) { return r.id == existing.id; });
-    });
-    append(all, std::move(*file));
+    if (!file) return tl::unexpected(file.error());
+    overlay(all, std::move(*file));
   }
   for (const auto& id : all.disabled_rules) {
     const bool known = std::any_of(all.rules.begin(), all.rules.end(), [&](const auto& r) { return r.id == id; });
-    if (!known) return fail(fmt::format("disabled_rules names an unknown rule '{}'", id));
+    if (known) continue;
+    // gitleaks users disable gitleaks's own rule ids, which keyward does not have: worth a note, not a failure.
+    if (!gitleaks) return fail(fmt::format("disabled_rules names an unknown rule '{}'", id));
+    all.notes.push_back(fmt::format("{}: disabledRules: keyward has no rule '{}'", *config_path, id));
   }
   std::erase_if(all.rules, [&](const engine::Rule& rule) {
     return !category_selected(rule.category, sources.categories) ||

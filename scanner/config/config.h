@@ -22,10 +22,12 @@ struct RuleSources {
   bool use_builtin = true;
 };
 
-// The .keyward.toml that applies to a scan of `first_path`, if there is one.
+// The config that applies to a scan of `first_path`: .keyward.toml, else .gitleaks.toml, at the repository root
+// (or beside the path outside a repository).
 std::optional<std::string> discover_config(const std::string& first_path);
 
-// Built-ins, config and --rules merged, disabled rules and other categories left out. Not compiled.
+// Built-ins, config and --rules merged, disabled rules and other categories left out. Not compiled. A gitleaks
+// config (detected by its keys) replaces the built-ins unless its [extend] useDefault asks for them.
 Expected<RuleFile> resolve_rules(const RuleSources& sources, const std::optional<std::string>& config_path);
 
 // Compiles a resolved rule file, with the phone check wired in; the Hyperscan database comes from `cache` when

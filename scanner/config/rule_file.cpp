@@ -201,9 +201,7 @@ Expected<RuleFile> parse_rule_file(std::string_view text, const std::string& nam
     if (auto compiled = engine::RuleSet::compile(file.rules, validate_only); !compiled) {
       errors.push_back(compiled.error().message);
     }
-    std::string message;
-    for (const auto& e : errors) message += (message.empty() ? "" : "\n") + e;
-    return fail(message);
+    return fail(errors);
   }
   return file;
 }
@@ -225,6 +223,7 @@ void append(RuleFile& into, RuleFile from) {
   move_all(into.allowlist.stopwords, from.allowlist.stopwords);
   move_all(into.allowlist.paths, from.allowlist.paths);
   move_all(into.disabled_rules, from.disabled_rules);
+  move_all(into.notes, from.notes);
 }
 
 Expected<RuleFile> load_builtin_rules() {

@@ -21,11 +21,19 @@ bool any_match(const std::vector<std::unique_ptr<re2::RE2>>& patterns, std::stri
 
 }  // namespace
 
-bool secret_allowed(const CompiledAllowlist& allowlist, std::string_view secret) {
+bool candidate_allowed(const CompiledAllowlist& allowlist, const Candidate& candidate) {
   for (const auto& word : allowlist.stopwords) {
-    if (contains_caseless(secret, word)) return true;
+    if (contains_caseless(candidate.secret, word)) return true;
   }
-  return any_match(allowlist.regexes, secret);
+  switch (allowlist.regex_target) {
+    case RegexTarget::kSecret:
+      return any_match(allowlist.regexes, candidate.secret);
+    case RegexTarget::kMatch:
+      return any_match(allowlist.regexes, candidate.match);
+    case RegexTarget::kLine:
+      return any_match(allowlist.regexes, candidate.line);
+  }
+  return false;
 }
 
 bool path_allowed(const CompiledAllowlist& allowlist, std::string_view path) {

@@ -8,7 +8,14 @@
 
 namespace keyward::engine {
 
-bool secret_allowed(const CompiledAllowlist& allowlist, std::string_view secret);
+// A candidate as the allowlist sees it: the secret, the whole regex match and the line it starts on.
+struct Candidate {
+  std::string_view secret;
+  std::string_view match;
+  std::string_view line;
+};
+
+bool candidate_allowed(const CompiledAllowlist& allowlist, const Candidate& candidate);
 bool path_allowed(const CompiledAllowlist& allowlist, std::string_view path);
 
 // `keyward:allow`, `gitleaks:allow` or `pragma: allowlist secret` anywhere on the line.

@@ -62,28 +62,38 @@ bool keyword_near(const RuleSet& rules, const CompiledRule& rule, const Scratch&
   return false;
 }
 
-bool secret_passes(const RuleSet& rules, const CompiledRule& rule, std::string_view secret, double entropy) {
+std::string_view line_around(std::string_view bytes, std::size_t start, std::size_t end) {
+  const std::size_t line_start = line_start_before(bytes, start);
+  const auto newline = bytes.find('\n', end);
+  return bytes.substr(line_start, (newline == std::string_view::npos ? bytes.size() : newline) - line_start);
+}
+
+bool candidate_passes(const RuleSet& rules, const CompiledRule& rule, const Candidate& candidate, double entropy) {
+  const std::string_view secret = candidate.secret;
   if (secret.empty()) return false;
   if (entropy < effective_entropy_floor(rule.rule.min_entropy, secret.size())) return false;
   for (Check check : rule.rule.checks) {
     if (!passes_check(check, secret, rules.phone_check())) return false;
   }
-  return !secret_allowed(rule.allowlist, secret) && !secret_allowed(rules.global_allowlist(), secret);
+  return !candidate_allowed(rule.allowlist, candidate) && !candidate_allowed(rules.global_allowlist(), candidate);
 }
 
 void confirm(const RuleSet& rules, std::uint32_t rule_index, const HitRegion& region, std::string_view bytes,
              const Scratch& scratch, std::vector<Match>& out) {
   const CompiledRule& rule = rules.rules()[rule_index];
-  const int groups = rule.secret_group + 1;
+  if (rule.regex.error()) return;  // cannot happen for a validated rule set; never a crash if it does
+  const re2::RE2& regex = rule.regex.regex();
+  const int secret_group = rule.regex.secret_group();
+  const int groups = secret_group + 1;
   std::vector<re2::StringPiece> captures(groups);
   std::size_t pos = region.window_start;
   const re2::StringPiece text(bytes.data(), bytes.size());
   while (pos <= region.last_end &&
-         rule.regex->Match(text, pos, region.last_end, re2::RE2::UNANCHORED, captures.data(), groups)) {
+         regex.Match(text, pos, region.last_end, re2::RE2::UNANCHORED, captures.data(), groups)) {
     const auto start = static_cast<std::size_t>(captures[0].data() - bytes.data());
     const std::size_t end = start + captures[0].size();
     pos = end > start ? end : start + 1;
-    const re2::StringPiece secret = captures[rule.secret_group];
+    const re2::StringPiece secret = captures[secret_group];
     if (secret.data() == nullptr) continue;
     Match match{.rule = rule_index,
                 .start = start,
@@ -94,7 +104,9 @@ void confirm(const RuleSet& rules, std::uint32_t rule_index, const HitRegion& re
     const std::string_view secret_view(secret.data(), secret.size());
     match.entropy = shannon_entropy(secret_view);
     if (!keyword_near(rules, rule, scratch, match)) continue;
-    if (!secret_passes(rules, rule, secret_view, match.entropy)) continue;
+    const Candidate candidate{
+        .secret = secret_view, .match = bytes.substr(start, end - start), .line = line_around(bytes, start, end)};
+    if (!candidate_passes(rules, rule, candidate, match.entropy)) continue;
     out.push_back(match);
   }
 }

@@ -12,8 +12,12 @@ enum class Category { kSecret, kPersonalData };
 enum class Severity { kLow, kMedium, kHigh, kCritical };
 enum class Check { kLuhn, kIbanMod97, kCrc32Base62, kNotHex, kSsn, kPhone };
 
+// What an allowlist's regexes are searched in.
+enum class RegexTarget { kSecret, kMatch, kLine };
+
 struct Allowlist {
-  std::vector<std::string> regexes;    // RE2, searched in the secret
+  std::vector<std::string> regexes;  // RE2, searched in the secret (or the match, or the line)
+  RegexTarget regex_target = RegexTarget::kSecret;
   std::vector<std::string> stopwords;  // case-insensitive substrings of the secret
   std::vector<std::string> paths;      // RE2, searched in the item's path
 };

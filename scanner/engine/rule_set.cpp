@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <mutex>
 #include <set>
 
 #include <fmt/format.h>
@@ -53,6 +54,7 @@ CompiledAllowlist compile_allowlist(const Allowlist& allowlist, std::vector<std:
   add(allowlist.regexes, out.regexes, "regex");
   add(allowlist.paths, out.paths, "path");
   for (const auto& word : allowlist.stopwords) out.stopwords.push_back(lower(word));
+  out.regex_target = allowlist.regex_target;
   return out;
 }
 
@@ -125,6 +127,44 @@ void store_cached(const DatabaseCache* cache, const std::string& key, const hs_d
 
 }  // namespace
 
+struct LazyRegex::State {
+  std::string pattern;
+  std::optional<int> requested_group;
+  std::once_flag once;
+  std::unique_ptr<re2::RE2> regex;
+  int secret_group = 0;
+  std::optional<std::string> error;
+};
+
+LazyRegex::LazyRegex(std::string pattern, std::optional<int> secret_group) : state_(std::make_unique<State>()) {
+  state_->pattern = std::move(pattern);
+  state_->requested_group = secret_group;
+}
+LazyRegex::LazyRegex(LazyRegex&&) noexcept = default;
+LazyRegex& LazyRegex::operator=(LazyRegex&&) noexcept = default;
+LazyRegex::~LazyRegex() = default;
+
+const LazyRegex::State& LazyRegex::ready() const {
+  State& s = *state_;
+  std::call_once(s.once, [&s] {
+    s.regex = make_re2(s.pattern);
+    if (!s.regex->ok()) {
+      s.error = fmt::format("bad regex: {}", s.regex->error());
+      return;
+    }
+    const int groups = s.regex->NumberOfCapturingGroups();
+    s.secret_group = s.requested_group.value_or(groups > 0 ? 1 : 0);
+    if (s.secret_group < 0 || s.secret_group > groups) {
+      s.error = fmt::format("secret_group {} but the regex has {} groups", s.secret_group, groups);
+    }
+  });
+  return s;
+}
+
+std::optional<std::string> LazyRegex::error() const { return ready().error; }
+const re2::RE2& LazyRegex::regex() const { return *ready().regex; }
+int LazyRegex::secret_group() const { return ready().error ? 0 : ready().secret_group; }
+
 void RuleSet::DatabaseFree::operator()(hs_database* db) const { hs_free_database(db); }
 
 RuleSet::RuleSet(RuleSet&&) noexcept = default;
@@ -150,17 +190,6 @@ Expected<RuleSet> RuleSet::compile(std::vector<Rule> rules, CompileOptions optio
       errors.push_back(fmt::format("{}: keyword_distance must not be negative", where));
       continue;
     }
-    auto regex = make_re2(rule.regex);
-    if (!regex->ok()) {
-      errors.push_back(fmt::format("{}: bad regex: {}", where, regex->error()));
-      continue;
-    }
-    const int groups = regex->NumberOfCapturingGroups();
-    const int secret_group = rule.secret_group.value_or(groups > 0 ? 1 : 0);
-    if (secret_group < 0 || secret_group > groups) {
-      errors.push_back(fmt::format("{}: secret_group {} but the regex has {} groups", where, secret_group, groups));
-      continue;
-    }
     if (std::find(rule.checks.begin(), rule.checks.end(), Check::kPhone) != rule.checks.end() &&
         options.phone_check == nullptr) {
       errors.push_back(fmt::format("{}: check 'phone' is not available in this build", where));
@@ -169,17 +198,21 @@ Expected<RuleSet> RuleSet::compile(std::vector<Rule> rules, CompileOptions optio
     const std::size_t before = errors.size();
     auto allowlist = compile_allowlist(rule.allowlist, errors, where);
     if (errors.size() != before) continue;
-    set.rules_.push_back(CompiledRule{.rule = std::move(rule),
-                                      .regex = std::move(regex),
-                                      .secret_group = secret_group,
-                                      .keyword_ids = {},
-                                      .allowlist = std::move(allowlist)});
+    LazyRegex regex(rule.regex, rule.secret_group);
+    set.rules_.push_back(CompiledRule{
+        .rule = std::move(rule), .regex = std::move(regex), .keyword_ids = {}, .allowlist = std::move(allowlist)});
   }
   auto global = compile_allowlist(options.global_allowlist, errors, "global allowlist");
+  auto validate_regexes = [&] {
+    for (const auto& compiled : set.rules_) {
+      if (auto problem = compiled.regex.error()) {
+        errors.push_back(fmt::format("{}: {}", rule_where(compiled.rule), *problem));
+      }
+    }
+  };
   if (!errors.empty()) {
-    std::string message;
-    for (const auto& e : errors) message += (message.empty() ? "" : "\n") + e;
-    return fail(message);
+    validate_regexes();
+    return fail(errors);
   }
   set.global_allowlist_ = std::move(global);
   set.phone_check_ = options.phone_check;
@@ -212,11 +245,14 @@ Expected<RuleSet> RuleSet::compile(std::vector<Rule> rules, CompileOptions optio
     set.database_.reset(cached);
     return set;
   }
+  // Not cached: validate every rule's RE2 now, so each bad rule is named.
+  validate_regexes();
+  if (!errors.empty()) {
+    return fail(errors);
+  }
   hs_database_t* db = compile_database(patterns, flags, set.rules_.size(), set.rules_, errors);
   if (db == nullptr) {
-    std::string message;
-    for (const auto& e : errors) message += (message.empty() ? "" : "\n") + e;
-    return fail(message);
+    return fail(errors);
   }
   set.database_.reset(db);
   store_cached(options.cache, key, db);

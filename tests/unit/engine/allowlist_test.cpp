@@ -13,19 +13,27 @@ RuleSet with_allowlist(const Allowlist& allowlist) {
 }
 
 TEST(Allowlist, StopwordsAreCaseInsensitiveSubstrings) {
-  const RuleSet set = with_allowlist({.regexes = {}, .stopwords = {"Example"}, .paths = {}});
+  const RuleSet set = with_allowlist({.regexes = {}, .regex_target = RegexTarget::kSecret, .stopwords = {"Example"}, .paths = {}});
   const auto& allow = set.rules()[0].allowlist;
-  EXPECT_TRUE(secret_allowed(allow, "AKIAIOSFODNN7EXAMPLE"));
-  EXPECT_FALSE(secret_allowed(allow, "a-token-without-the-word"));
+  EXPECT_TRUE(candidate_allowed(allow, {.secret = "AKIAIOSFODNN7EXAMPLE", .match = "", .line = ""}));
+  EXPECT_FALSE(candidate_allowed(allow, {.secret = "a-token-without-the-word", .match = "", .line = ""}));
 }
 
 TEST(Allowlist, RegexesMatchTheSecretAndPathsThePath) {
-  const RuleSet set = with_allowlist({.regexes = {"^sk-test"}, .stopwords = {}, .paths = {"(^|/)fixtures/"}});
+  const RuleSet set = with_allowlist({.regexes = {"^sk-test"}, .regex_target = RegexTarget::kSecret, .stopwords = {}, .paths = {"(^|/)fixtures/"}});
   const auto& allow = set.rules()[0].allowlist;
-  EXPECT_TRUE(secret_allowed(allow, "sk-test-123"));
-  EXPECT_FALSE(secret_allowed(allow, "sk-live-123"));
+  EXPECT_TRUE(candidate_allowed(allow, {.secret = "sk-test-123", .match = "", .line = ""}));
+  EXPECT_FALSE(candidate_allowed(allow, {.secret = "sk-live-123", .match = "", .line = ""}));
   EXPECT_TRUE(path_allowed(allow, "tests/fixtures/keys.txt"));
   EXPECT_FALSE(path_allowed(allow, "src/keys.txt"));
+}
+
+TEST(Allowlist, RegexTargetPicksTheMatchOrTheLine) {
+  const RuleSet set = with_allowlist({.regexes = {"^export "}, .regex_target = RegexTarget::kLine, .stopwords = {},
+                                      .paths = {}});
+  const auto& allow = set.rules()[0].allowlist;
+  EXPECT_TRUE(candidate_allowed(allow, {.secret = "abc", .match = "KEY=abc", .line = "export KEY=abc"}));
+  EXPECT_FALSE(candidate_allowed(allow, {.secret = "export x", .match = "export x", .line = "KEY=export x"}));
 }
 
 TEST(InlineAllow, RecognisesKeywardGitleaksAndDetectSecretsMarkers) {
