@@ -19,9 +19,16 @@ struct HitContext {
   std::string_view bytes;
 };
 
-std::size_t line_start_before(std::string_view bytes, std::size_t pos) {
-  const auto newline = bytes.rfind('\n', pos == 0 ? 0 : pos - 1);
-  return newline == std::string_view::npos || pos == 0 ? 0 : newline + 1;
+// How far back a confirm window may reach past its floor to begin at a line start.
+constexpr std::size_t kLineStartSlackBytes = 256;
+
+// The start of the line holding `pos`, looking back at most `limit` bytes; `pos - limit` when none is nearer.
+std::size_t line_start_before(std::string_view bytes, std::size_t pos, std::size_t limit) {
+  const std::size_t lowest = pos > limit ? pos - limit : 0;
+  for (std::size_t i = pos; i > lowest; --i) {
+    if (bytes[i - 1] == '\n') return i;
+  }
+  return lowest;
 }
 
 // Records a hit and returns at once: merging keeps a dense run of hits one region.
@@ -40,8 +47,9 @@ int on_hit(unsigned int id, unsigned long long /*from*/, unsigned long long to, 
   }
   if (regions.empty()) ctx.scratch->touched_rules.push_back(id);
   const std::size_t floor = end > kConfirmWindowBytes ? end - kConfirmWindowBytes : 0;
-  std::size_t start = line_start_before(ctx.bytes, floor);
-  if (start < floor && floor - start > 256) start = floor;  // a very long line: stay within the window
+  // Begin at a line start when one is near, so ^ and a token's first character are seen whole.
+  std::size_t start = line_start_before(ctx.bytes, floor, kLineStartSlackBytes);
+  if (floor - start == kLineStartSlackBytes) start = floor;
   regions.push_back({.window_start = start, .last_end = end});
   return 0;
 }
@@ -62,10 +70,16 @@ bool keyword_near(const RuleSet& rules, const CompiledRule& rule, const Scratch&
   return false;
 }
 
+// The whole line(s) of a match, for allowlists that search lines; only looked up when one does, since a
+// minified file's line can be megabytes long.
 std::string_view line_around(std::string_view bytes, std::size_t start, std::size_t end) {
-  const std::size_t line_start = line_start_before(bytes, start);
+  const std::size_t line_start = line_start_before(bytes, start, start);
   const auto newline = bytes.find('\n', end);
   return bytes.substr(line_start, (newline == std::string_view::npos ? bytes.size() : newline) - line_start);
+}
+
+bool searches_lines(const CompiledAllowlist& allowlist) {
+  return allowlist.regex_target == RegexTarget::kLine && !allowlist.regexes.empty();
 }
 
 bool candidate_passes(const RuleSet& rules, const CompiledRule& rule, const Candidate& candidate, double entropy) {
@@ -104,8 +118,11 @@ void confirm(const RuleSet& rules, std::uint32_t rule_index, const HitRegion& re
     const std::string_view secret_view(secret.data(), secret.size());
     match.entropy = shannon_entropy(secret_view);
     if (!keyword_near(rules, rule, scratch, match)) continue;
-    const Candidate candidate{
-        .secret = secret_view, .match = bytes.substr(start, end - start), .line = line_around(bytes, start, end)};
+    const Candidate candidate{.secret = secret_view,
+                              .match = bytes.substr(start, end - start),
+                              .line = searches_lines(rule.allowlist) || searches_lines(rules.global_allowlist())
+                                          ? line_around(bytes, start, end)
+                                          : std::string_view()};
     if (!candidate_passes(rules, rule, candidate, match.entropy)) continue;
     out.push_back(match);
   }

@@ -62,8 +62,9 @@ void write_text(const Report& report, std::ostream& out, Color color) {
         printable(std::string_view(f.line_text).substr(f.marked.start, f.marked.end - f.marked.start));
     const std::string after = printable(std::string_view(f.line_text).substr(f.marked.end));
     out << fmt::format("  {}{} |{} {}{}{}{}{}\n", s.dim, line_number, s.reset, before, s.mark, marked, s.reset, after);
-    out << fmt::format("  {} | {}{}{}\n", std::string(line_number.size(), ' '), std::string(display_width(before), ' '),
-                       std::string(std::max<std::size_t>(1, display_width(marked)), '^'), "");
+    const std::string carets(std::max<std::size_t>(1, display_width(marked)), '^');
+    out << fmt::format("  {} | {}{}\n", std::string(line_number.size(), ' '), std::string(display_width(before), ' '),
+                       carets);
   }
 }
 

@@ -246,23 +246,31 @@ LoadResult load_file(const std::string& path, std::uint64_t max_file_bytes, std:
   if (static_cast<std::uint64_t>(st.st_size) > max_file_bytes) return {.status = LoadStatus::kTooLarge, .error = {}};
   buffer.resize(static_cast<std::size_t>(st.st_size) + 1);  // one byte more tells a file that grew
   std::size_t filled = 0;
+  bool sniffed = false;
   for (;;) {
     if (filled == buffer.size()) {
       if (buffer.size() > max_file_bytes) return {.status = LoadStatus::kTooLarge, .error = {}};
       buffer.resize(std::max<std::size_t>(buffer.size() * 2, 4096));  // the file grew while we read it
     }
-    const ssize_t got = read(fd, buffer.data() + filled, buffer.size() - filled);
+    const std::size_t room = buffer.size() - filled;
+    const std::size_t want = sniffed ? room : std::min(room, kBinarySniffBytes - filled);
+    const ssize_t got = read(fd, buffer.data() + filled, want);
     if (got < 0) {
       if (errno == EINTR) continue;
       return {.status = LoadStatus::kError, .error = fmt::format("cannot read: {}", std::strerror(errno))};
     }
-    if (got == 0) break;
     filled += static_cast<std::size_t>(got);
+    // Binary is decided on the first 8 KiB: stop reading as soon as they tell.
+    if (!sniffed && (filled >= kBinarySniffBytes || got == 0)) {
+      sniffed = true;
+      if (std::memchr(buffer.data(), '\0', std::min(filled, kBinarySniffBytes)) != nullptr) {
+        return {.status = LoadStatus::kBinary, .error = {}};
+      }
+    }
+    if (got == 0) break;
   }
   buffer.resize(filled);
   if (filled > max_file_bytes) return {.status = LoadStatus::kTooLarge, .error = {}};
-  const std::size_t sniff = std::min(filled, kBinarySniffBytes);
-  if (std::memchr(buffer.data(), '\0', sniff) != nullptr) return {.status = LoadStatus::kBinary, .error = {}};
   return {.status = LoadStatus::kLoaded, .error = {}};
 }
 
