@@ -130,16 +130,22 @@ void confirm(const RuleSet& rules, std::uint32_t rule_index, const HitRegion& re
 
 bool overlaps(const Match& a, const Match& b) { return a.secret_start < b.secret_end && b.secret_start < a.secret_end; }
 
-// A fallback (generic) match yields to any specific match of an overlapping secret.
+// A fallback (generic) match yields to a specific match of an overlapping secret in the same category, and of
+// two fallbacks finding the very same secret only the first rule's is kept. Rules of different categories
+// never shadow each other: an e-mail address does not hide the password around it.
 void drop_shadowed_fallbacks(const RuleSet& rules, std::vector<Match>& matches) {
+  auto rule_of = [&](const Match& m) -> const Rule& { return rules.rules()[m.rule].rule; };
+  auto shadows = [&](const Match& other, const Match& m) {
+    if (&other == &m || rule_of(other).category != rule_of(m).category || !overlaps(m, other)) return false;
+    if (!rule_of(other).fallback) return true;
+    return other.secret_start == m.secret_start && other.secret_end == m.secret_end && other.rule < m.rule;
+  };
   std::vector<Match> kept;
   kept.reserve(matches.size());
   for (const auto& m : matches) {
-    if (rules.rules()[m.rule].rule.fallback) {
-      const bool shadowed = std::any_of(matches.begin(), matches.end(), [&](const Match& other) {
-        return !rules.rules()[other.rule].rule.fallback && overlaps(m, other);
-      });
-      if (shadowed) continue;
+    if (rule_of(m).fallback &&
+        std::any_of(matches.begin(), matches.end(), [&](const Match& other) { return shadows(other, m); })) {
+      continue;
     }
     kept.push_back(m);
   }

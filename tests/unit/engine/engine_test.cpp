@@ -80,6 +80,27 @@ TEST(Engine, FallbackRuleYieldsToASpecificRuleOnTheSameSecret) {
   EXPECT_EQ(set.rules()[matches[0].rule].rule.id, "generic");
 }
 
+TEST(Engine, OnlyRulesOfTheSameCategoryShadowAFallback) {
+  Rule password = rule("password", R"(://[^:]+:([^@\s]{8,})@)");
+  password.fallback = true;
+  Rule email = rule("email", R"(([A-Za-z0-9]+@[a-z]+\.[a-z]+))");
+  email.category = Category::kPersonalData;
+  const auto set = compile({password, email});
+  const auto matches = scan_text(set, "smtp://mailer:Pq7zRt3Lk9@relay.example");
+  ASSERT_EQ(matches.size(), 2u);  // the address overlaps the password but does not hide it
+}
+
+TEST(Engine, TwoFallbacksOnTheSameSecretReportItOnce) {
+  Rule first = rule("first", R"(password=(\S{8,}))");
+  first.fallback = true;
+  Rule second = rule("second", R"(=(\S{8,}))");
+  second.fallback = true;
+  const auto set = compile({first, second});
+  const auto matches = scan_text(set, "password=Zq8LmN3pRt6v");
+  ASSERT_EQ(matches.size(), 1u);
+  EXPECT_EQ(set.rules()[matches[0].rule].rule.id, "first");
+}
+
 TEST(Engine, ConfirmsAMultiLineMatchThatEndsFarFromItsStart) {
   const auto set = compile({rule("pem", R"(-----BEGIN KEY-----\n((?:[A-Za-z0-9+/=]+\n)+)-----END KEY-----)")});
   std::string body;
