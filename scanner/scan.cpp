@@ -1,6 +1,10 @@
 #include "scanner/scan.h"
 
+#include <algorithm>
 #include <chrono>
+#include <map>
+#include <tuple>
+#include <unordered_map>
 #include <optional>
 
 #include <fmt/format.h>
@@ -115,6 +119,102 @@ report::Report scan_paths(const engine::RuleSet& rules, const std::vector<std::s
   report.stats.skipped.symlinks += counts.symlinks;
   report.stats.skipped.special += counts.special;
   for (auto& d : walker.diagnostics()) report.diagnostics.push_back(std::move(d));
+  report.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return report;
+}
+
+namespace {
+
+bool on_added_line(const sources::GitItem& item, const report::Finding& finding) {
+  if (item.filter == sources::LineFilter::kAllLines) return true;
+  auto first = std::lower_bound(item.added_lines.begin(), item.added_lines.end(), finding.line);
+  return first != item.added_lines.end() && *first <= finding.end_line;
+}
+
+void scan_git_item(const engine::RuleSet& rules, const sources::GitPlan& plan, const sources::GitItem& item,
+                   const ScanOptions& options, WorkerState& state) {
+  report::Report& into = state.partial;
+  if (!state.scratch) {
+    auto scratch = engine::Scratch::create(rules);
+    if (!scratch) {
+      into.diagnostics.push_back({item.path, scratch.error().message});
+      return;
+    }
+    state.scratch.emplace(std::move(*scratch));
+  }
+  std::string_view bytes = item.text;
+  if (item.blob) {
+    if (auto read = plan.blobs->read(*item.blob, state.buffer); !read) {
+      into.diagnostics.push_back({item.path, read.error().message});
+      return;
+    }
+    bytes = state.buffer;
+  }
+  if (bytes.size() > options.max_file_bytes) {
+    ++into.stats.skipped.too_large;
+    return;
+  }
+  if (bytes.substr(0, sources::kBinarySniffBytes).find('\0') != std::string_view::npos) {
+    ++into.stats.skipped.binary;
+    return;
+  }
+  const std::size_t before = into.findings.size();
+  scan_item(rules, item.path, bytes, *state.scratch, into);
+  const sources::CommitInfo* commit = item.commit >= 0 ? &plan.commits[static_cast<std::size_t>(item.commit)] : nullptr;
+  auto kept = into.findings.begin() + static_cast<std::ptrdiff_t>(before);
+  for (auto it = kept; it != into.findings.end(); ++it) {
+    if (!on_added_line(item, *it)) continue;
+    if (commit != nullptr) {
+      it->git = {.commit = commit->id, .author = commit->author, .email = commit->email, .date = commit->date};
+    }
+    if (kept != it) *kept = std::move(*it);
+    ++kept;
+  }
+  into.findings.erase(kept, into.findings.end());
+}
+
+// The same secret at the same path, found in several commits, is reported once: at the earliest of them.
+void keep_earliest(report::Report& report, const sources::GitPlan& plan) {
+  std::unordered_map<std::string, std::size_t> order;
+  for (std::size_t i = 0; i < plan.commits.size(); ++i) order.emplace(plan.commits[i].id, i);
+  std::map<std::tuple<std::string, std::string, std::string>, std::size_t> earliest;  // -> index in findings
+  std::vector<bool> keep(report.findings.size(), false);
+  for (std::size_t i = 0; i < report.findings.size(); ++i) {
+    const auto& f = report.findings[i];
+    auto [it, inserted] = earliest.try_emplace({f.rule_id, f.path, f.secret}, i);
+    if (inserted) continue;
+    const auto& current = report.findings[it->second];
+    if (std::tie(order[f.git.commit], f.line) < std::tie(order[current.git.commit], current.line)) it->second = i;
+  }
+  for (const auto& [key, index] : earliest) keep[index] = true;
+  std::vector<report::Finding> out;
+  for (std::size_t i = 0; i < report.findings.size(); ++i) {
+    if (keep[i]) out.push_back(std::move(report.findings[i]));
+  }
+  report.findings = std::move(out);
+}
+
+}  // namespace
+
+report::Report scan_git(const engine::RuleSet& rules, const sources::GitPlan& plan, const ScanOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  report::Report report;
+  const int threads = resolve_thread_count(options.threads);
+  std::vector<WorkerState> workers(static_cast<std::size_t>(threads));
+  std::size_t next = 0;
+  run_pipeline(threads, [&]() -> Task {
+    if (next == plan.items.size()) return {};
+    const sources::GitItem& item = plan.items[next++];
+    return [&rules, &plan, &item, &options, &workers](int worker) {
+      scan_git_item(rules, plan, item, options, workers[static_cast<std::size_t>(worker)]);
+    };
+  });
+  for (auto& worker : workers) merge(report, std::move(worker.partial));
+  if (!plan.commits.empty()) keep_earliest(report, plan);
+  report.stats.commits = plan.counts.commits;
+  report.stats.skipped.submodules += plan.counts.submodules;
+  report.stats.skipped.binary += plan.counts.binary;
+  for (const auto& d : plan.diagnostics) report.diagnostics.push_back(d);
   report.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return report;
 }

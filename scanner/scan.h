@@ -8,6 +8,7 @@
 
 #include "scanner/engine/rule_set.h"
 #include "scanner/report/report.h"
+#include "scanner/sources/git_plan.h"
 #include "scanner/sources/worktree.h"
 
 namespace keyward {
@@ -23,6 +24,11 @@ struct ScanOptions {
 // Scans files and directories; "-" stands for standard input. Not finalized: the caller sorts and redacts.
 report::Report scan_paths(const engine::RuleSet& rules, const std::vector<std::string>& roots,
                           const ScanOptions& options);
+
+// Scans what a git plan lists: blobs read through its shared object database on worker threads, findings kept
+// only on added lines where the plan says so, each carrying its commit; for commit ranges and history, the same
+// secret at the same path is reported once, at the earliest commit.
+report::Report scan_git(const engine::RuleSet& rules, const sources::GitPlan& plan, const ScanOptions& options);
 
 // Scans one in-memory item (an example line, standard input) on the calling thread.
 report::Report scan_bytes(const engine::RuleSet& rules, std::string_view path, std::string_view bytes);

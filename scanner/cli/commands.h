@@ -24,17 +24,32 @@ struct RuleOptions {
   std::string category = "secret";
 };
 
+// Options every command that reports findings shares.
+struct ReportOptions {
+  std::string format = "text";
+  std::optional<std::string> report_path;
+  bool no_redact = false;
+  std::string color = "auto";
+  int threads = 0;
+  std::uint64_t max_file_size = 10ull * 1024 * 1024;
+};
+
 struct ScanOptions {
   std::vector<std::string> paths;
   RuleOptions rule_options;
-  std::string format = "text";
-  std::optional<std::string> report_path;
-  int threads = 0;
+  ReportOptions report_options;
   bool no_ignore = false;
   bool follow_symlinks = false;
-  std::uint64_t max_file_size = 10ull * 1024 * 1024;
-  bool no_redact = false;
-  std::string color = "auto";
+};
+
+struct GitOptions {
+  std::string repository = ".";
+  bool staged = false;
+  std::string range;
+  std::vector<std::string> branches;
+  std::string since;  // YYYY-MM-DD
+  RuleOptions rule_options;
+  ReportOptions report_options;
 };
 
 struct RulesOptions {
@@ -45,6 +60,9 @@ struct RulesOptions {
 
 void add_scan_command(CLI::App& app, ScanOptions& options);
 int run_scan(const ScanOptions& options);
+
+void add_git_command(CLI::App& app, GitOptions& options);
+int run_git(const GitOptions& options);
 
 void add_rules_commands(CLI::App& app, RulesOptions& options, CLI::App*& list, CLI::App*& check);
 int run_rules_list(const RulesOptions& options);

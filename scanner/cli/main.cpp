@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
 
   ScanOptions scan;
   add_scan_command(app, scan);
+  GitOptions git_options;
+  add_git_command(app, git_options);
   RulesOptions rules;
   CLI::App* rules_list = nullptr;
   CLI::App* rules_check = nullptr;
@@ -39,6 +41,7 @@ int main(int argc, char** argv) {
 
   try {
     if (app.got_subcommand("scan")) return run_scan(scan);
+    if (app.got_subcommand("git")) return run_git(git_options);
     if (rules_list->parsed()) return run_rules_list(rules);
     if (rules_check->parsed()) return run_rules_check(rules);
   } catch (const std::exception& e) {

@@ -12,9 +12,10 @@ using Json = nlohmann::ordered_json;
 double rounded(double value) { return std::round(value * 1000.0) / 1000.0; }
 
 Json skipped_json(const SkipCounts& skipped) {
-  return Json{{"binary", skipped.binary},     {"too_large", skipped.too_large}, {"ignored", skipped.ignored},
-              {"symlinks", skipped.symlinks}, {"special", skipped.special},     {"allowlisted", skipped.allowlisted},
-              {"total", skipped.total()}};
+  return Json{{"binary", skipped.binary},         {"too_large", skipped.too_large},
+              {"ignored", skipped.ignored},       {"symlinks", skipped.symlinks},
+              {"special", skipped.special},       {"allowlisted", skipped.allowlisted},
+              {"submodules", skipped.submodules}, {"total", skipped.total()}};
 }
 
 }  // namespace
@@ -34,11 +35,19 @@ void write_json(const Report& report, std::ostream& out) {
                             {"secret", f.secret},
                             {"entropy", rounded(f.entropy)},
                             {"fingerprint", f.fingerprint}});
+    if (!f.git.commit.empty()) {
+      auto& entry = findings.back();
+      entry["commit"] = f.git.commit;
+      entry["author"] = f.git.author;
+      entry["email"] = f.git.email;
+      entry["date"] = f.git.date;
+    }
   }
   Json diagnostics = Json::array();
   for (const auto& d : report.diagnostics) diagnostics.push_back(Json{{"origin", d.origin}, {"message", d.message}});
   const Json document{{"findings", std::move(findings)},
-                      {"stats", Json{{"files", report.stats.files},
+                      {"stats", Json{{"commits", report.stats.commits},
+                                     {"files", report.stats.files},
                                      {"bytes", report.stats.bytes},
                                      {"skipped", skipped_json(report.stats.skipped)},
                                      {"seconds", rounded(report.stats.seconds)}}},

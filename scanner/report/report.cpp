@@ -12,6 +12,7 @@ void SkipCounts::add(const SkipCounts& other) {
   symlinks += other.symlinks;
   special += other.special;
   allowlisted += other.allowlisted;
+  submodules += other.submodules;
 }
 
 std::string redact(std::string_view secret) {
@@ -47,8 +48,8 @@ void redact_line(Finding& finding) {
 void finalize(Report& report, Redaction redaction) {
   auto& findings = report.findings;
   std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
-    return std::tie(a.path, a.line, a.column, a.rule_id, a.end_line, a.end_column) <
-           std::tie(b.path, b.line, b.column, b.rule_id, b.end_line, b.end_column);
+    return std::tie(a.path, a.line, a.column, a.rule_id, a.end_line, a.end_column, a.git.commit) <
+           std::tie(b.path, b.line, b.column, b.rule_id, b.end_line, b.end_column, b.git.commit);
   });
   std::sort(report.diagnostics.begin(), report.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::tie(a.origin, a.message) < std::tie(b.origin, b.message);

@@ -17,6 +17,14 @@ struct Span {
   std::size_t end = 0;
 };
 
+// Where a finding from a git source was introduced; empty for files and standard input.
+struct CommitFields {
+  std::string commit;
+  std::string author;
+  std::string email;
+  std::string date;  // ISO 8601, UTC
+};
+
 struct Finding {
   std::string rule_id;
   std::string description;
@@ -33,6 +41,7 @@ struct Finding {
   std::string line_text;              // the first line of the match, cut to a window around the secret
   Span marked;                        // the secret within line_text
   std::vector<Span> secrets_in_line;  // every secret found on that line (this one included), for redaction
+  CommitFields git;
 };
 
 struct SkipCounts {
@@ -42,14 +51,16 @@ struct SkipCounts {
   std::uint64_t symlinks = 0;
   std::uint64_t special = 0;
   std::uint64_t allowlisted = 0;  // files whose path the config allowlists
+  std::uint64_t submodules = 0;   // gitlinks in git sources
 
-  std::uint64_t total() const { return binary + too_large + ignored + symlinks + special + allowlisted; }
+  std::uint64_t total() const { return binary + too_large + ignored + symlinks + special + allowlisted + submodules; }
   void add(const SkipCounts& other);
 };
 
 struct Stats {
-  std::uint64_t files = 0;  // scanned
-  std::uint64_t bytes = 0;  // scanned
+  std::uint64_t commits = 0;  // git sources: commits read
+  std::uint64_t files = 0;    // scanned (blobs, for git sources)
+  std::uint64_t bytes = 0;    // scanned
   SkipCounts skipped;
   double seconds = 0.0;
 };

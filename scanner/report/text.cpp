@@ -56,6 +56,10 @@ void write_text(const Report& report, std::ostream& out, Color color) {
     out << fmt::format("{}{}:{}:{}{}: {}{}{} [{}] {}\n", s.path, printable(f.path), f.line, f.column, s.reset, s.rule,
                        f.rule_id, s.reset, engine::to_string(f.severity), f.description);
     out << fmt::format("    secret: {}\n", printable(f.secret));
+    if (!f.git.commit.empty()) {
+      out << fmt::format("    commit: {} by {} <{}> on {}\n", f.git.commit, printable(f.git.author),
+                         printable(f.git.email), f.git.date);
+    }
     const std::string line_number = std::to_string(f.line);
     const std::string before = printable(std::string_view(f.line_text).substr(0, f.marked.start));
     const std::string marked =
@@ -70,8 +74,9 @@ void write_text(const Report& report, std::ostream& out, Color color) {
 
 std::string summary_line(const Report& report) {
   const auto& st = report.stats;
-  std::string line = fmt::format("keyward: {} files, {}, {:.2f} s, {} finding{}", st.files, human_bytes(st.bytes),
-                                 st.seconds, report.findings.size(), report.findings.size() == 1 ? "" : "s");
+  std::string line = st.commits > 0 ? fmt::format("keyward: {} commits, ", st.commits) : std::string("keyward: ");
+  line += fmt::format("{} files, {}, {:.2f} s, {} finding{}", st.files, human_bytes(st.bytes), st.seconds,
+                      report.findings.size(), report.findings.size() == 1 ? "" : "s");
   if (st.skipped.total() > 0) line += fmt::format(", {} skipped", st.skipped.total());
   if (!report.diagnostics.empty()) {
     line += fmt::format(", {} error{}", report.diagnostics.size(), report.diagnostics.size() == 1 ? "" : "s");

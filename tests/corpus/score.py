@@ -510,7 +510,14 @@ class Template:
     text: str  # with PH.format(0) where the secret goes
     example_secret: str
     name: str | None = None  # for assignment lines: the variable / key name
-    quoted: bool = False
+    sep: str = "="
+    extras: list[str] = field(default_factory=list)  # other secrets of the same rule in the example, kept as they are
+
+    def render(self, secret: str) -> str:
+        text = self.text.replace(PH.format(0), secret)
+        for i, value in enumerate(self.extras, start=1):
+            text = text.replace(PH.format(i), value)
+        return text
 
     @property
     def multiline(self) -> bool:
@@ -534,7 +541,8 @@ def locate(rule: Rule, text: str, start_hint: int | None = None):
                 return m
         for s in range(max(0, start_hint - 700), start_hint + 1):
             m = rule.pyre.search(text, s)
-            if m and m.group(rule.group) is not None and m.start(rule.group) == start_hint:
+            # a match that starts exactly at s may rely on a \b or ^ that only holds because the search starts there
+            if m and (m.start() > s or s == 0) and m.group(rule.group) is not None and m.start(rule.group) == start_hint:
                 return m
         return None
     for m in cands:
@@ -561,13 +569,22 @@ def templates_for(rule: Rule) -> list[Template]:
         if m is None:
             continue
         s, e = m.span(rule.group)
-        text = ex[:s] + PH.format(0) + ex[e:]
-        t = Template(text, ex[s:e])
+        spans = [(s, e, 0)]
+        extras = []
+        for m2 in rule.pyre.finditer(ex):
+            s2, e2 = m2.span(rule.group) if m2.group(rule.group) is not None else (-1, -1)
+            if s2 >= 0 and (e2 <= s or s2 >= e) and all(e2 <= a or s2 >= b for a, b, _ in spans):
+                extras.append(ex[s2:e2])
+                spans.append((s2, e2, len(extras)))
+        text = ex
+        for a, b, idx in sorted(spans, reverse=True):
+            text = text[:a] + PH.format(idx) + text[b:]
+        t = Template(text, ex[s:e], extras=extras)
         if not t.multiline:
             am = ASSIGN_RE.match(text)
             if am:
                 t.name = am.group("name")
-                t.quoted = bool(am.group("q"))
+                t.sep = am.group("sep")
         out.append(t)
     return out
 
@@ -579,8 +596,8 @@ class SecretFactory:
     def valid_in(self, rule: Rule, template: Template, secret: str) -> bool:
         if not secret or any(c in secret for c in "\"'`\\") and "\\n" not in secret:
             return False
-        text = template.text.replace(PH.format(0), secret)
-        pos = template.text.index(PH.format(0))
+        text = template.render(secret)
+        pos = template.render(PH.format(0)).index(PH.format(0))
         m = locate(rule, text, pos)
         if m is None or m.group(rule.group) != secret:
             return False
@@ -591,7 +608,8 @@ class SecretFactory:
         attempts = []
         if JWT_RE.match(ex):
             attempts.append(lambda: fresh_jwt(ex, rng))
-        prefer_mutation = "-----BEGIN" in ex or any(c in rule.checks for c in ("phone", "iban_mod97"))
+        prefer_mutation = "-----BEGIN" in ex or rule.category == "personal-data" or \
+            any(c in rule.checks for c in ("phone", "iban_mod97"))
         sub = find_group(rule.tree, rule.group) if (rule.tree is not None and rule.group > 0) else rule.tree
         prefix = literal_prefix(sub) if sub is not None else ""
         tail = 4 if "phone" in rule.checks else 0
@@ -768,19 +786,26 @@ def notebook(rng: random.Random, cells: list[str]) -> str:
 
 S0 = PH.format(0)
 IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+ENV_NAME_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+# a name worth moving to another file format: it names a credential (not a user name, not a format keyword)
+CRED_NAME_RE = re.compile(r"(?i)key|token|secret|pass|pwd|auth|cred|sid|dsn|url|uri|hook|conn|session|cookie|signing|license|private|access|login")
 
 
-def assign_containers(name: str) -> list[str]:
-    kinds = ["yaml", "json", "toml", "k8s", "log", "markdown", "notebook"]
+def assign_containers(t: Template) -> list[str]:
+    name = t.name or ""
+    if not name or name.startswith("_") or not CRED_NAME_RE.search(name):
+        return []
+    if ENV_NAME_RE.match(name):
+        return ["env", "shell", "python", "typescript", "go", "java", "compose", "k8s", "yaml", "json", "toml", "log",
+                "markdown", "notebook"]
     if IDENT_RE.match(name):
-        kinds += ["env", "shell", "python", "typescript", "go", "java", "compose"]
-    else:
-        kinds += ["properties"]
-    return kinds
+        return ["python", "yaml", "json", "toml", "ini", "log", "markdown", "notebook"]
+    return ["properties", "log"] if t.sep == "=" else ["yaml", "json", "log"]
 
 
-def build_assign(kind: str, name: str, rng: random.Random, base: str) -> tuple[str, str, bool]:
+def build_assign(kind: str, t: Template, rng: random.Random, base: str) -> tuple[str, str, bool]:
     """Return (path, text, crlf) for one NAME=secret in a container of the given kind."""
+    name = t.name
     q = rng.choice(['"', ""])
     if kind == "env":
         lines = pick(rng, ENV_FILLER, 2, 8) + [f"{name}={q}{S0}{q}"] + pick(rng, ENV_FILLER, 0, 6)
@@ -789,21 +814,19 @@ def build_assign(kind: str, name: str, rng: random.Random, base: str) -> tuple[s
         lines = ["#!/usr/bin/env bash"] + pick(rng, SH_FILLER, 1, 5) + [f'export {name}="{S0}"'] + pick(rng, SH_FILLER, 1, 4)
         return f"{base}/scripts/{rng.choice(['deploy.sh', 'bootstrap.sh', 'run-local.sh'])}", "\n".join(lines) + "\n", False
     if kind == "python":
-        form = rng.choice([f'{name} = "{S0}"', f'os.environ["{name}"] = "{S0}"', f"{name} = '{S0}'",
-                           f'os.environ.setdefault("{name}", "{S0}")'.replace('", "', '", "')])
-        if "setdefault" in form:
-            form = f'os.environ["{name}"] = "{S0}"'
-        lines = pick(rng, PY_FILLER, 2, 6) + [form] + pick(rng, PY_FILLER, 1, 4)
+        forms = [f'{name} = "{S0}"', f"{name} = '{S0}'"]
+        if ENV_NAME_RE.match(name):
+            forms.append(f'os.environ["{name}"] = "{S0}"')
+        lines = pick(rng, PY_FILLER, 2, 6) + [rng.choice(forms)] + pick(rng, PY_FILLER, 1, 4)
         return f"{base}/app/{rng.choice(['settings.py', 'config.py', 'local_settings.py'])}", "\n".join(lines) + "\n", False
     if kind == "typescript":
-        form = rng.choice([f'export const {name} = "{S0}";', f"const {name} = '{S0}';",
-                           f'process.env.{name} = "{S0}";'])
+        form = rng.choice([f'export const {name} = "{S0}";', f"const {name} = '{S0}';", f'process.env.{name} = "{S0}";'])
         lines = pick(rng, TS_FILLER, 2, 5) + [form] + pick(rng, TS_FILLER, 0, 3)
         return f"{base}/src/{rng.choice(['config.ts', 'env.ts', 'secrets.ts'])}", "\n".join(lines) + "\n", False
     if kind == "go":
-        form = rng.choice([f'const {name} = "{S0}"', f'var {name} = "{S0}"', f"\t{name} = \"{S0}\""])
+        form = rng.choice([f'const {name} = "{S0}"', f'var {name} = "{S0}"', f'\t{name} = "{S0}"'])
         if form.startswith("\t"):
-            lines = ["package config", "", "const (", f'\tregionDefault = "eu-west-1"', form, ")"]
+            lines = ["package config", "", "const (", '\tregionDefault = "eu-west-1"', form, ")"]
         else:
             lines = ["package config", ""] + pick(rng, GO_FILLER, 1, 4) + [form]
         return f"{base}/internal/config/{rng.choice(['config.go', 'secrets.go', 'defaults.go'])}", "\n".join(lines) + "\n", False
@@ -812,19 +835,21 @@ def build_assign(kind: str, name: str, rng: random.Random, base: str) -> tuple[s
                 [f'    public static final String {name} = "{S0}";'] + pick(rng, JAVA_FILLER, 0, 2) + ["}"]
         return f"{base}/src/main/java/com/acme/config/AppSecrets.java", "\n".join(lines) + "\n", False
     if kind == "yaml":
-        key = lowerish(rng, name)
+        key = lowerish(rng, name) if ENV_NAME_RE.match(name) else name
         lines = ["app:", "  name: checkout", "  replicas: 3", "credentials:", f"  {key}: {q}{S0}{q}", "  region: eu-west-1",
                  "logging:", "  level: info"]
         return f"{base}/config/{rng.choice(['application.yaml', 'values.yaml', 'settings.yml'])}", "\n".join(lines) + "\n", False
     if kind == "json":
-        key = lowerish(rng, name)
+        key = lowerish(rng, name) if ENV_NAME_RE.match(name) else name
         data = {"service": "checkout", "region": "eu-west-1", "credentials": {key: S0, "timeout": 30}, "debug": False}
         return f"{base}/config/{rng.choice(['appsettings.json', 'config.json', 'secrets.json'])}", json.dumps(data, indent=2) + "\n", False
     if kind == "toml":
-        key = lowerish(rng, name)
-        key = key if IDENT_RE.match(key) or re.match(r"^[A-Za-z0-9_.-]+$", key) else f'"{key}"'
+        key = lowerish(rng, name) if ENV_NAME_RE.match(name) else name
         lines = ["[service]", 'name = "checkout"', "port = 8080", "", "[credentials]", f'{key} = "{S0}"', 'region = "eu-west-1"']
         return f"{base}/{rng.choice(['config.toml', 'settings.toml'])}", "\n".join(lines) + "\n", False
+    if kind == "ini":
+        lines = ["[default]", "region = eu-west-1", "output = json", f"{name} = {S0}", ""]
+        return f"{base}/{rng.choice(['credentials.ini', 'settings.cfg', 'app.conf'])}", "\n".join(lines), rng.random() < 0.15
     if kind == "compose":
         item = rng.choice([f"      - {name}={S0}", f"      {name}: {q}{S0}{q}"])
         lines = ['version: "3.9"', "services:", "  api:", "    image: registry.acme.io/api:2.3.1", "    ports:",
@@ -834,25 +859,60 @@ def build_assign(kind: str, name: str, rng: random.Random, base: str) -> tuple[s
         return f"{base}/docker-compose.yml", "\n".join(lines) + "\n", False
     if kind == "k8s":
         lines = ["apiVersion: v1", "kind: Secret", "metadata:", "  name: api-secrets", "  namespace: prod", "type: Opaque",
-                 "stringData:", "  LOG_LEVEL: info", f"  {name}: {q or chr(34)}{S0}{q or chr(34)}"]
+                 "stringData:", "  LOG_LEVEL: info", f'  {name}: {q or chr(34)}{S0}{q or chr(34)}']
         return f"{base}/k8s/{rng.choice(['secret.yaml', 'api-secrets.yaml'])}", "\n".join(lines) + "\n", False
     if kind == "notebook":
-        line = rng.choice([f"%env {name}={S0}", f"os.environ['{name}'] = '{S0}'", f'{name} = "{S0}"']) \
-            if IDENT_RE.match(name) else f"{name} = '{S0}'"
-        cells = ["import os\nimport pandas as pd", line, "df = pd.read_csv('orders.csv')\ndf.head()"]
+        forms = [f'{name} = "{S0}"', f"{name} = '{S0}'"]
+        if ENV_NAME_RE.match(name):
+            forms += [f"%env {name}={S0}", f"os.environ['{name}'] = '{S0}'", f'os.environ["{name}"] = "{S0}"']
+        cells = ["import os\nimport pandas as pd", rng.choice(forms), "df = pd.read_csv('orders.csv')\ndf.head()"]
         return f"{base}/notebooks/{rng.choice(['exploration.ipynb', 'eval.ipynb'])}", notebook(rng, cells), False
     if kind == "log":
-        line = f"{ts_now(rng)} DEBUG [config] {rng.choice(['env', 'loaded', 'resolved'])} {name}={S0}"
+        kv = f"{name}={S0}" if t.sep == "=" else f"{name}: {S0}"
+        line = f"{ts_now(rng)} DEBUG [config] {rng.choice(['env', 'loaded', 'resolved'])} {kv}"
         lines = log_lines(rng, rng.randint(2, 6)) + [line] + log_lines(rng, rng.randint(1, 5))
         return f"{base}/logs/{rng.choice(['app.log', 'startup.log', 'debug.log'])}", "\n".join(lines) + "\n", False
     if kind == "markdown":
-        body = f"{name}={S0}" if IDENT_RE.match(name) else f"{name}={S0}"
-        lines = ["# Local development", ""] + MD_FILLER + ["", "```bash", f"export {body}" if IDENT_RE.match(name) else body, "```", ""]
+        body = f"export {name}={S0}" if ENV_NAME_RE.match(name) else t.text.strip()
+        lines = ["# Local development", ""] + MD_FILLER + ["", "```bash", body, "```", ""]
         return f"{base}/docs/{rng.choice(['SETUP.md', 'README.md', 'onboarding.md'])}", "\n".join(lines) + "\n", False
     if kind == "properties":
         lines = ["server.port=8080", "logging.level.root=INFO", f"{name}={S0}", "spring.application.name=checkout"]
         return f"{base}/src/main/resources/application.properties", "\n".join(lines) + "\n", rng.random() < 0.15
     raise ValueError(kind)
+
+
+# --- personal data: values in the files where customer records end up --------------------------------------
+
+PII_FIELDS = [("card", "card_number"), ("iban", "iban"), ("email", "email"), ("phone", "phone"), ("ssn", "ssn"),
+              ("ipv4", "client_ip"), ("ipv6", "client_ip")]
+PII_CONTAINERS = ["csv", "json-record", "sql", "log", "yaml-record"]
+
+
+def pii_field(rule: Rule) -> str:
+    return next((f for k, f in PII_FIELDS if k in rule.id), "value")
+
+
+def build_pii(kind: str, field_name: str, rng: random.Random, base: str) -> tuple[str, str, bool]:
+    cid = rng.randint(1000, 9999)
+    name = rng.choice(["Dana Whitfield", "Ravi Menon", "Lea Dubois", "Tomasz Nowak", "Aiko Tanaka"])
+    if kind == "csv":
+        rows = ["customer_id,full_name,%s,created_at" % field_name]
+        rows += [f"{cid - i},Customer {i},,2024-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}" for i in range(1, rng.randint(2, 5))]
+        rows.append(f"{cid},{name},{S0},2024-05-14")
+        return f"{base}/exports/{rng.choice(['customers.csv', 'crm-export.csv'])}", "\n".join(rows) + "\n", rng.random() < 0.3
+    if kind == "json-record":
+        data = {"customer": {"id": cid, "name": name, field_name: S0, "tier": "gold"}, "source": "crm"}
+        return f"{base}/fixtures/{rng.choice(['customer.json', 'record.json'])}", json.dumps(data, indent=2) + "\n", False
+    if kind == "sql":
+        line = f"INSERT INTO customers (id, full_name, {field_name}) VALUES ({cid}, '{name}', '{S0}');"
+        return f"{base}/db/{rng.choice(['seed.sql', 'backfill.sql'])}", "BEGIN;\n" + line + "\nCOMMIT;\n", False
+    if kind == "log":
+        line = f"{ts_now(rng)} INFO  [signup] created customer {cid} {field_name}={S0}"
+        lines = log_lines(rng, rng.randint(1, 4)) + [line] + log_lines(rng, rng.randint(1, 3))
+        return f"{base}/logs/{rng.choice(['signup.log', 'app.log'])}", "\n".join(lines) + "\n", False
+    lines = ["customers:", f"  - id: {cid}", f"    name: {name}", f'    {field_name}: "{S0}"', "    tier: gold"]
+    return f"{base}/fixtures/{rng.choice(['customers.yaml', 'seed.yml'])}", "\n".join(lines) + "\n", False
 
 
 # --- containers for a verbatim example (the example's own wording around a fresh secret) --------------------
@@ -871,7 +931,7 @@ def guess_lang(text: str) -> str:
         return "json"
     if re.search(r"\b(?:const|let|var|new|await|require|import)\b", t) or t.endswith(";"):
         return "ts"
-    if re.match(r"^[\w.\[\]\"' ]+\s*=\s*\S", t) and ("(" in t or "[" in t or t.split("=", 1)[1].strip()[:1] in "\"'"):
+    if re.match(r"^[\w\[\]\"']+(?:\.[\w\[\]\"']+)*\s+=\s+\S", t) or re.match(r"^[\w.]+\(", t):
         return "py"
     if re.match(r"^[\w.\"-]+\s*:\s", t) or re.search(r":\s*\n", t):
         return "yaml"
@@ -886,7 +946,7 @@ def build_verbatim(kind: str, tmpl: str, rng: random.Random, base: str) -> tuple
         fence = {"sh": "bash", "py": "python", "ts": "typescript", "json": "json", "yaml": "yaml", "html": "html"}.get(lang, "")
         lines = ["# Getting started", ""] + MD_FILLER + ["", f"```{fence}", tmpl, "```", ""]
         return f"{base}/docs/{rng.choice(['README.md', 'USAGE.md', 'notes.md'])}", "\n".join(lines) + "\n", False
-    if kind == "notebook":
+    if kind == "notebook":  # only code goes in a notebook cell; shell lines as !commands
         src = tmpl if lang != "sh" else "!" + tmpl.replace("\n", "\n ")
         cells = ["import os\nimport requests", src, "print('done')"]
         return f"{base}/notebooks/{rng.choice(['scratch.ipynb', 'demo.ipynb'])}", notebook(rng, cells), False
@@ -1154,7 +1214,7 @@ def build_negatives(corpus: Corpus, rs: RuleSet, rng: random.Random, templates: 
     plines = []
     for rid in sorted(templates):
         for t in templates[rid][:1]:
-            if t.name and IDENT_RE.match(t.name):
+            if t.name and ENV_NAME_RE.match(t.name) and CRED_NAME_RE.search(t.name):
                 ph = rng.choice(PLACEHOLDERS).replace("{N}", t.name).replace("{n}", t.name.lower())
                 plines.append(f"{t.name}={ph}")
     plines += ["aws_access_key_id = AKIAIOSFODNN7EXAMPLE", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
@@ -1182,10 +1242,28 @@ def build_negatives(corpus: Corpus, rs: RuleSet, rng: random.Random, templates: 
             body = ralnum(rng, 30)
             good = base62_crc(body)
             wrong = good[:-1] + ("A" if good[-1] != "A" else "B")
-            bad.append(f'token = "{prefix}{body}{wrong}"  # checksum does not match')
+            bad.append(f'candidate = "{prefix}{body}{wrong}"  # checksum does not match')
     bad += [f"STRIPE_SECRET_KEY=sk_test_{ralnum(rng, 99)}" for _ in range(3)]
     bad += [f"BRAINTREE_ACCESS_TOKEN=access_token$sandbox${rhex(rng, 16)}${rhex(rng, 32)}" for _ in range(2)]
     corpus.add_negative("negatives/invalid-tokens/tokens.txt", "\n".join(bad) + "\n", "bad checksum / test mode", len(bad))
+
+    # personal-data look-alikes (scanned with --category personal-data)
+    if any(r.category == "personal-data" for r in rs.rules):
+        pl = []
+        for _ in range(8):
+            num = "4" + "".join(rng.choice(string.digits) for _ in range(15))
+            while luhn_valid(num):
+                num = num[:-1] + str((int(num[-1]) + 1) % 10)
+            pl.append(rng.choice(["order_number = {n}", "tracking_id: {n}", "INFO shipment {n} dispatched"]).format(n=num))
+        for _ in range(5):
+            iban = fix_iban("DE00" + "".join(rng.choice(string.digits) for _ in range(18)))
+            bad_iban = iban[:2] + f"{(int(iban[2:4]) + 1) % 100:02d}" + iban[4:]
+            pl.append(f"reference: {bad_iban}")
+        for area in ("000", "666", "912"):
+            pl.append(f"ssn_placeholder = {area}-{rng.randint(10, 99)}-{rng.randint(1000, 9999)}")
+        pl += ['"version": "4.17.21"', "pip install requests==2.31.0", "npm i @types/node@20.11.5", "snmp oid 1.3.6.1.4.1.2021.10.1.3.1",
+               f"commit {rhex(rng, 40)}", f"released on 2024-05-14 at 10:14:07 build {rng.randint(1000, 9999)}", f"uuid: {ruuid(rng)}"]
+        corpus.add_negative("personal-data/negatives/look-alikes.txt", "\n".join(pl) + "\n", "personal-data look-alikes", len(pl))
 
     # every rule's own negative examples, one file per rule (keyword windows must not mix rules)
     for rule in rs.rules:
@@ -1227,10 +1305,15 @@ def plant_rules(corpus: Corpus, rs: RuleSet, seed: int, per_rule: int, skipped: 
         standalone = None
         made = 0
         options: dict[int, list[tuple[str, str]]] = {}
+        pii = rule.category == "personal-data"
         for ti, t in enumerate(tmpls):
-            opts = [("verbatim", "native"), ("verbatim", "markdown"), ("verbatim", "notebook")]
-            if t.name:
-                opts += [("assign", k) for k in assign_containers(t.name)]
+            opts = [("verbatim", "native"), ("verbatim", "markdown")]
+            if not t.multiline and guess_lang(t.text.replace(S0, "x")) in ("py", "sh"):
+                opts.append(("verbatim", "notebook"))
+            if pii:
+                opts += [("pii", k) for k in PII_CONTAINERS]
+            else:
+                opts += [("assign", k) for k in assign_containers(t)]
             rng.shuffle(opts)
             options[ti] = opts
         for i in range(per_rule):
@@ -1240,7 +1323,7 @@ def plant_rules(corpus: Corpus, rs: RuleSet, seed: int, per_rule: int, skipped: 
             if secret is None:
                 continue
             if standalone is None:
-                standalone = is_standalone(rule, factory, secret)
+                standalone = not pii and is_standalone(rule, factory, secret)
                 if standalone:
                     for opts in options.values():
                         opts += [("standalone", k) for k in ("curl", "log-header", "json-token")]
@@ -1249,19 +1332,22 @@ def plant_rules(corpus: Corpus, rs: RuleSet, seed: int, per_rule: int, skipped: 
             how, kind = opts[(i // len(tmpls)) % len(opts)]
             base = f"{top}/{rule.id}/{i + 1:02d}"
             if how == "assign":
-                path, text, crlf = build_assign(kind, t.name, rng, base)
+                path, text, crlf = build_assign(kind, t, rng, base)
+            elif how == "pii":
+                path, text, crlf = build_pii(kind, pii_field(rule), rng, base)
             elif how == "standalone":
                 path, text, crlf = build_standalone(kind, rng, base)
             else:
                 path, text, crlf = build_verbatim(kind, t.text, rng, base)
-            corpus.add(path, text, [(rule, secret, f"{how}:{kind}")], crlf=crlf)
+            extras = [(rule, v, f"{how}:{kind}:example-value") for v in t.extras]
+            corpus.add(path, text, [(rule, secret, f"{how}:{kind}")] + extras, crlf=crlf)
             made += 1
         if made == 0:
             skipped.append(f"{rule.id} (no fresh secret passes the rule's regex and checks)")
             continue
         # candidates for mixed files: a named assignment, no keyword gate, a shape no other rule shares
         if rule.category != "personal-data" and not rule.keywords and regex_count[rule.regex] == 1 and not rule.fallback:
-            named = [t for t in tmpls if t.name and IDENT_RE.match(t.name)]
+            named = [t for t in tmpls if t.name and ENV_NAME_RE.match(t.name) and CRED_NAME_RE.search(t.name)]
             if named:
                 bundle_pool.append((rule, named[0]))
 
@@ -1302,11 +1388,17 @@ def plant_bundles(corpus: Corpus, rs: RuleSet, seed: int, n: int, pool: list) ->
     mistral_t = next(iter(templates_for(mistral)), None) if mistral else None
     ai_fams = {"ai-providers", "openai", "anthropic"}
     ai_pool = [p for p in pool if p[0].family in ai_fams]
+    # keys that look like a Mistral key, or end like one: 32 letters and digits
+    near = [p for p in pool if re.search(r"(?:^|[^A-Za-z0-9])[A-Za-z0-9]{32}$", p[1].example_secret)]
     used: set[str] = set()
     for b in range(n):
         with_mistral = mistral_t is not None and b % 2 == 0
-        src = ai_pool if with_mistral and len(ai_pool) >= 5 else pool
-        members = rng.sample(src, min(len(src), rng.randint(4, 7)))
+        if with_mistral:
+            members = rng.sample(ai_pool, min(len(ai_pool), rng.randint(2, 4)))
+            members += rng.sample(near, min(len(near), 1)) + rng.sample(pool, min(len(pool), rng.randint(1, 2)))
+            members = list({m[0].id: m for m in members}.values())
+        else:
+            members = rng.sample(pool, min(len(pool), rng.randint(4, 7)))
         entries = []
         for rule, t in members:
             s = factory.make(rule, t, rng, used)
@@ -1360,7 +1452,6 @@ def run_keyward(keyward: str, target: Path, extra_rules: list[str], category: st
     except json.JSONDecodeError as e:
         raise UsageError(f"keyward printed invalid JSON: {e}") from e
     findings = report.get("findings", [])
-    prefix = target.relative_to(target.parent.parent) if False else None  # noqa: F841
     for f in findings:
         p = f.get("path", "")
         if os.path.isabs(p):
@@ -1477,6 +1568,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rules-dir", default=str(REPO / "rules"), help="rule files the corpus is generated from")
     ap.add_argument("--rules", action="append", default=[], metavar="FILE",
                     help="extra rule file passed to keyward scan --rules (repeatable), to try an edited rule file without a rebuild")
+    ap.add_argument("--rules-from-disk", action="store_true",
+                    help="pass every rule file of --rules-dir to keyward with --rules, so edits count without a rebuild")
     ap.add_argument("--min-recall", type=float, default=0.98)
     ap.add_argument("--min-precision", type=float, default=0.98)
     ap.add_argument("--keep", action="store_true", help="keep the corpus directory and print where it is")
@@ -1492,6 +1585,8 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="keyward-corpus-"))
     try:
         rs = load_rules(Path(args.rules_dir))
+        if args.rules_from_disk:
+            args.rules = [str(p) for p in sorted(Path(args.rules_dir).glob("*.toml"))] + args.rules
         corpus = Corpus(tmp / "corpus")
         skipped: list[str] = []
         templates: dict[str, list[Template]] = {}

@@ -1,0 +1,71 @@
+// `keyward git [--staged | --range A..B] [REPO]`: what is staged (pre-commit), what a range of commits adds (a
+// pull request or a push), or every blob in history, through the engine and reported with commits.
+#include <ctime>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include "scanner/cli/commands.h"
+#include "scanner/cli/report_output.h"
+#include "scanner/cli/rule_loading.h"
+#include "scanner/scan.h"
+#include "scanner/sources/git_plan.h"
+
+namespace keyward::cli {
+namespace {
+
+std::optional<std::int64_t> parse_date(const std::string& text) {
+  std::tm tm{};
+  const char* end = strptime(text.c_str(), "%Y-%m-%d", &tm);
+  if (end == nullptr || *end != '\0') return std::nullopt;
+  return static_cast<std::int64_t>(timegm(&tm));
+}
+
+}  // namespace
+
+void add_git_command(CLI::App& app, GitOptions& options) {
+  CLI::App* cmd = app.add_subcommand("git", "Scan a git repository: staged changes, a commit range, or all history");
+  cmd->add_option("repository", options.repository, "Repository (default: the one holding the current directory)");
+  auto* staged = cmd->add_flag("--staged", options.staged, "Scan what is staged (the index), for a pre-commit hook");
+  auto* range = cmd->add_option("--range", options.range, "Scan the lines commits in BASE..HEAD add");
+  staged->excludes(range);
+  cmd->add_option("--branch", options.branches, "History: only these branches or revisions (repeatable)")
+      ->allow_extra_args(false)
+      ->excludes(staged);
+  cmd->add_option("--since", options.since, "History and ranges: skip commits older than this date (YYYY-MM-DD)")
+      ->excludes(staged);
+  add_rule_options(*cmd, options.rule_options);
+  add_report_options(*cmd, options.report_options);
+}
+
+int run_git(const GitOptions& options) {
+  sources::GitOptions git{.mode = options.staged           ? sources::GitMode::kStaged
+                                  : !options.range.empty() ? sources::GitMode::kRange
+                                                           : sources::GitMode::kHistory,
+                          .range = options.range,
+                          .branches = options.branches,
+                          .since = std::nullopt};
+  if (!options.since.empty()) {
+    git.since = parse_date(options.since);
+    if (!git.since) {
+      print_error(fmt::format("--since: '{}' is not a date (YYYY-MM-DD)", options.since));
+      return kExitError;
+    }
+  }
+  auto rules = load_rules(options.rule_options, options.repository);
+  if (!rules) {
+    print_error(rules.error().message);
+    return kExitError;
+  }
+  auto plan = sources::plan_git(options.repository, git);
+  if (!plan) {
+    print_error(plan.error().message);
+    return kExitError;
+  }
+  const keyward::ScanOptions scan_options{
+      .threads = options.report_options.threads, .max_file_bytes = options.report_options.max_file_size, .walk = {}};
+  report::Report report = scan_git(*rules, *plan, scan_options);
+  return finish_report(report, options.report_options);
+}
+
+}  // namespace keyward::cli

@@ -1,0 +1,67 @@
+#include "scanner/cli/report_output.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include "scanner/report/reporters.h"
+
+namespace keyward::cli {
+namespace {
+
+report::Color pick_color(const ReportOptions& options) {
+  if (options.color == "always") return report::Color::kAlways;
+  if (options.color == "never" || options.report_path || std::getenv("NO_COLOR") != nullptr) {
+    return report::Color::kNever;
+  }
+  return isatty(STDOUT_FILENO) ? report::Color::kAlways : report::Color::kNever;
+}
+
+bool write_report(const report::Report& report, const ReportOptions& options) {
+  auto write = [&](std::ostream& out) {
+    if (options.format == "json") {
+      report::write_json(report, out);
+    } else {
+      report::write_text(report, out, pick_color(options));
+    }
+    out.flush();
+    return static_cast<bool>(out);
+  };
+  if (!options.report_path) return write(std::cout);
+  std::ofstream file(*options.report_path, std::ios::binary | std::ios::trunc);
+  if (!file || !write(file)) {
+    print_error(fmt::format("cannot write report to {}", *options.report_path));
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void add_report_options(CLI::App& cmd, ReportOptions& options) {
+  cmd.add_option("-f,--format", options.format, "Report format")->check(CLI::IsMember({"text", "json"}));
+  cmd.add_option("-o,--report-path", options.report_path, "Write the report to this file instead of stdout");
+  cmd.add_flag("--no-redact", options.no_redact, "Show secrets in full in the report");
+  cmd.add_option("--color", options.color, "Colour the text report")->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd.add_option("-j,--threads", options.threads, "Worker threads (default: one per core)")->check(CLI::Range(1, 1024));
+  cmd.add_option("--max-file-size", options.max_file_size, "Skip files larger than this (default 10MiB)")
+      ->transform(CLI::AsSizeValue(false));
+}
+
+int finish_report(report::Report& report, const ReportOptions& options) {
+  report::finalize(report, options.no_redact ? report::Redaction::kShow : report::Redaction::kRedact);
+  const bool written = write_report(report, options);
+  for (const auto& d : report.diagnostics) {
+    std::cerr << fmt::format("keyward: warning: {}: {}\n", d.origin, d.message);
+  }
+  std::cerr << report::summary_line(report) << '\n';
+  if (!written || !report.diagnostics.empty()) return kExitError;
+  return report.findings.empty() ? kExitClean : kExitFindings;
+}
+
+}  // namespace keyward::cli

@@ -1,0 +1,82 @@
+// The git sources: what a pre-commit run (the index), a pull request (a commit range) or a full-history scan
+// must read, planned on one thread as a list of blobs with their paths, commits and added lines; workers then
+// read the blobs through one shared object database. Knows nothing of rules or findings.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scanner/error.h"
+
+namespace keyward::sources {
+
+using ObjectId = std::array<unsigned char, 20>;
+
+struct CommitInfo {
+  std::string id;  // full hex
+  std::string author;
+  std::string email;
+  std::string date;  // ISO 8601, UTC
+};
+
+enum class LineFilter { kAllLines, kAddedLines };
+
+struct GitItem {
+  std::optional<ObjectId> blob;  // unset: `text` holds the bytes (a commit message)
+  std::string text;
+  std::string path;
+  LineFilter filter = LineFilter::kAllLines;
+  std::vector<int> added_lines;  // sorted 1-based line numbers, with kAddedLines
+  int commit = -1;               // index into GitPlan::commits; -1 for the index (staged)
+};
+
+struct GitCounts {
+  std::uint64_t commits = 0;
+  std::uint64_t submodules = 0;  // gitlinks, skipped
+  std::uint64_t deleted = 0;     // deletions, nothing to scan
+  std::uint64_t binary = 0;      // binary changes git's diff recognised while planning
+};
+
+// Reads blobs from one repository's object database; safe to call from many threads at once.
+class BlobReader {
+ public:
+  struct Handles;  // the repository and its object database (opaque here)
+  explicit BlobReader(std::unique_ptr<Handles> handles);
+  ~BlobReader();
+  BlobReader(const BlobReader&) = delete;
+  BlobReader& operator=(const BlobReader&) = delete;
+  // Fills `out`; the error says why the object cannot be read (missing, corrupt).
+  Expected<bool> read(const ObjectId& id, std::string& out) const;
+
+ private:
+  std::unique_ptr<Handles> handles_;
+};
+
+struct GitPlan {
+  std::vector<CommitInfo> commits;  // oldest first: a lower index introduced a change earlier
+  std::vector<GitItem> items;
+  GitCounts counts;
+  Diagnostics diagnostics;
+  std::shared_ptr<BlobReader> blobs;
+};
+
+enum class GitMode { kStaged, kRange, kHistory };
+
+struct GitOptions {
+  GitMode mode = GitMode::kHistory;
+  std::string range;                  // kRange: "BASE..HEAD" or a single revision (all its ancestors)
+  std::vector<std::string> branches;  // kHistory: only these refs (default: every ref)
+  std::optional<std::int64_t> since;  // kHistory, kRange: skip commits older than this (seconds since epoch)
+};
+
+inline constexpr const char* kCommitMessagePath = "<commit message>";
+
+Expected<GitPlan> plan_git(const std::string& repo_path, const GitOptions& options);
+
+std::string to_hex(const ObjectId& id);
+
+}  // namespace keyward::sources
