@@ -54,10 +54,10 @@ void write_corpus(const TempDir& dir) {
   dir.write("fixtures/token.py", "ACME_TOKEN = \"" + acme_token(2) + "\"\n");
   dir.write("vendor/lib.py", "ACME_TOKEN = \"" + acme_token(3) + "\"\n");
   dir.write("src/db.py",
-            "password = \"S3cr3t-Pa55w0rd!\"\n"
-            "password = \"hunter2hunter2\"\n"
-            "password = \"Zx9!kLm2Qw77\"  # test-only\n"
-            "password = \"notreal123456\"\n"
+            "password = \"S3cr3t-Pa55w0rd!\"\n"           // keyward:allow (a fixture)
+            "password = \"hunter2hunter2\"\n"             // keyward:allow
+            "password = \"Zx9!kLm2Qw77\"  # test-only\n"  // keyward:allow
+            "password = \"notreal123456\"\n"              // keyward:allow
             "password = \"Qm4#vBn8Lp2z\"  # gitleaks:allow\n");
   dir.write(".env", "MISTRAL_API_KEY=" + fake_token(42) + "\n");
 }
