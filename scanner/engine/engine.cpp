@@ -41,12 +41,13 @@ int on_hit(unsigned int id, unsigned long long /*from*/, unsigned long long to, 
   }
   auto& regions = ctx.scratch->regions[id];
   const std::size_t end = to;
-  if (!regions.empty() && regions.back().last_end + kConfirmWindowBytes >= end) {
+  const std::size_t window = ctx.rules->rules()[id].confirm_window;
+  if (!regions.empty() && regions.back().last_end + window >= end) {
     regions.back().last_end = std::max(regions.back().last_end, end);
     return 0;
   }
   if (regions.empty()) ctx.scratch->touched_rules.push_back(id);
-  const std::size_t floor = end > kConfirmWindowBytes ? end - kConfirmWindowBytes : 0;
+  const std::size_t floor = end > window ? end - window : 0;
   // Begin at a line start when one is near, so ^ and a token's first character are seen whole.
   std::size_t start = line_start_before(ctx.bytes, floor, kLineStartSlackBytes);
   if (floor - start == kLineStartSlackBytes) start = floor;

@@ -12,9 +12,6 @@
 
 namespace keyward::engine {
 
-// How far before a Hyperscan hit RE2 looks for the start of the match.
-inline constexpr std::size_t kConfirmWindowBytes = 8192;
-
 // Matches sorted by (secret_start, rule); a fallback rule's match is dropped where a specific rule found an
 // overlapping secret. Returns an error only when Hyperscan itself fails.
 Expected<std::vector<Match>> scan(const RuleSet& rules, std::string_view bytes, Scratch& scratch);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <set>
 
@@ -100,29 +101,61 @@ hs_database_t* compile_database(const std::vector<std::string>& patterns, std::v
 std::string database_key(const std::vector<std::string>& patterns, const std::vector<unsigned>& flags) {
   hs_platform_info_t platform{};
   hs_populate_platform(&platform);
-  std::string key = fmt::format("keyward-db-v1\n{}\n{}:{}:{}\n", hs_version(), platform.tune, platform.cpu_features,
+  std::string key = fmt::format("keyward-db-v2\n{}\n{}:{}:{}\n", hs_version(), platform.tune, platform.cpu_features,
                                 platform.reserved1);
   for (std::size_t i = 0; i < patterns.size(); ++i)
     key += fmt::format("{}:{}:{}\n", flags[i], patterns[i].size(), patterns[i]);
   return key;
 }
 
-hs_database_t* load_cached(const DatabaseCache* cache, const std::string& key) {
-  if (cache == nullptr || !cache->load) return nullptr;
-  const auto bytes = cache->load(key);
-  if (!bytes) return nullptr;
-  hs_database_t* db = nullptr;
-  if (hs_deserialize_database(bytes->data(), bytes->size(), &db) != HS_SUCCESS) return nullptr;
-  return db;
+// How far back from a hit RE2 must look: the longest match the pattern can make, capped. Hyperscan's
+// analysis takes ~0.2 ms a pattern, so the widths are cached with the database.
+std::uint32_t confirm_window(const std::string& pattern) {
+  hs_expr_info_t* info = nullptr;
+  hs_compile_error_t* error = nullptr;
+  if (hs_expression_info(pattern.c_str(), kRuleFlags, &info, &error) != HS_SUCCESS) {
+    hs_free_compile_error(error);
+    return kMaxConfirmWindowBytes;
+  }
+  const std::uint32_t width = std::min<std::uint64_t>(info->max_width, kMaxConfirmWindowBytes);
+  std::free(info);
+  return width;
 }
 
-void store_cached(const DatabaseCache* cache, const std::string& key, const hs_database_t* db) {
+// The cached bytes: a count, one confirm window per rule, then Hyperscan's serialized database.
+struct CachedDatabase {
+  hs_database_t* db = nullptr;
+  std::vector<std::uint32_t> windows;
+};
+
+std::optional<CachedDatabase> load_cached(const DatabaseCache* cache, const std::string& key, std::size_t rules) {
+  if (cache == nullptr || !cache->load) return std::nullopt;
+  const auto bytes = cache->load(key);
+  const std::size_t header = sizeof(std::uint32_t) * (rules + 1);
+  if (!bytes || bytes->size() < header) return std::nullopt;
+  std::vector<std::uint32_t> words(rules + 1);
+  std::memcpy(words.data(), bytes->data(), header);
+  if (words[0] != rules) return std::nullopt;
+  CachedDatabase cached{.db = nullptr, .windows = std::vector<std::uint32_t>(words.begin() + 1, words.end())};
+  if (hs_deserialize_database(bytes->data() + header, bytes->size() - header, &cached.db) != HS_SUCCESS) {
+    return std::nullopt;
+  }
+  return cached;
+}
+
+void store_cached(const DatabaseCache* cache, const std::string& key, const hs_database_t* db,
+                  const std::vector<std::uint32_t>& windows) {
   if (cache == nullptr || !cache->store) return;
-  char* bytes = nullptr;
+  char* serialized = nullptr;
   std::size_t length = 0;
-  if (hs_serialize_database(db, &bytes, &length) != HS_SUCCESS) return;
-  cache->store(key, std::string_view(bytes, length));
-  std::free(bytes);
+  if (hs_serialize_database(db, &serialized, &length) != HS_SUCCESS) return;
+  std::string bytes(sizeof(std::uint32_t) * (windows.size() + 1), '\0');
+  const auto count = static_cast<std::uint32_t>(windows.size());
+  std::memcpy(bytes.data(), &count, sizeof count);
+  std::memcpy(bytes.data() + sizeof count, windows.data(), windows.size() * sizeof(std::uint32_t));
+  bytes.append(serialized, length);
+  std::free(serialized);
+  cache->store(key, bytes);
 }
 
 }  // namespace
@@ -241,8 +274,9 @@ Expected<RuleSet> RuleSet::compile(std::vector<Rule> rules, CompileOptions optio
   if (patterns.empty()) return set;  // no rules: nothing to compile, every scan is clean
 
   const std::string key = database_key(patterns, flags);
-  if (hs_database_t* cached = load_cached(options.cache, key)) {
-    set.database_.reset(cached);
+  if (auto cached = load_cached(options.cache, key, set.rules_.size())) {
+    set.database_.reset(cached->db);
+    for (std::size_t i = 0; i < set.rules_.size(); ++i) set.rules_[i].confirm_window = cached->windows[i];
     return set;
   }
   // Not cached: validate every rule's RE2 now, so each bad rule is named.
@@ -255,7 +289,12 @@ Expected<RuleSet> RuleSet::compile(std::vector<Rule> rules, CompileOptions optio
     return fail(errors);
   }
   set.database_.reset(db);
-  store_cached(options.cache, key, db);
+  std::vector<std::uint32_t> windows;
+  for (auto& compiled : set.rules_) {
+    compiled.confirm_window = confirm_window(compiled.rule.regex);
+    windows.push_back(compiled.confirm_window);
+  }
+  store_cached(options.cache, key, db, windows);
   return set;
 }
 

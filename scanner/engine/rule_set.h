@@ -2,6 +2,7 @@
 // thread. Compiling reports every bad rule, not just the first. Knows nothing of files, TOML or terminals.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -51,10 +52,14 @@ class LazyRegex {
   std::unique_ptr<State> state_;
 };
 
+// The most bytes before a Hyperscan hit that RE2 looks at for the match's start.
+inline constexpr std::uint32_t kMaxConfirmWindowBytes = 8192;
+
 struct CompiledRule {
   Rule rule;
   LazyRegex regex;
-  std::vector<int> keyword_ids;  // indices into RuleSet::keywords()
+  std::uint32_t confirm_window = kMaxConfirmWindowBytes;  // the pattern's longest match, capped
+  std::vector<int> keyword_ids;                           // indices into RuleSet::keywords()
   CompiledAllowlist allowlist;
 };
 
