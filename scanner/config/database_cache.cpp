@@ -33,16 +33,19 @@ std::string path_for(const std::string& directory, const std::string& key) {
 }
 
 std::optional<std::string> load(const std::string& directory, const std::string& key) {
-  std::ifstream in(path_for(directory, key), std::ios::binary);
+  // One read into one buffer: this is on every run's startup path.
+  std::ifstream in(path_for(directory, key), std::ios::binary | std::ios::ate);
   if (!in) return std::nullopt;
-  std::ostringstream content;
-  content << in.rdbuf();
-  const std::string file = content.str();
+  const auto size = static_cast<std::size_t>(in.tellg());
   const std::size_t header = kMagic.size() + 65;  // magic, 64 hex digits, newline
-  if (file.size() < header || file.compare(0, kMagic.size(), kMagic) != 0) return std::nullopt;
-  std::string payload = file.substr(header);
-  if (file.compare(kMagic.size(), 64, sha256_hex(payload)) != 0) return std::nullopt;
-  return payload;
+  if (size < header) return std::nullopt;
+  std::string file(size, '\0');
+  in.seekg(0);
+  if (!in.read(file.data(), static_cast<std::streamsize>(size))) return std::nullopt;
+  if (file.compare(0, kMagic.size(), kMagic) != 0) return std::nullopt;
+  if (file.compare(kMagic.size(), 64, sha256_hex(std::string_view(file).substr(header))) != 0) return std::nullopt;
+  file.erase(0, header);
+  return file;
 }
 
 void prune(const std::string& directory) {
