@@ -48,7 +48,7 @@ with warnings.catch_warnings():
         import sre_parse  # type: ignore[no-redef]
 
 REPO = Path(__file__).resolve().parents[2]
-DEFAULT_KEYWARD = "/work/main/build/keyward"
+DEFAULT_KEYWARD = str(Path(__file__).resolve().parents[2] / "build" / "keyward")
 MISTRAL_FAMILY = "mistral"
 
 
@@ -303,7 +303,19 @@ def passes_checks(rule: Rule, rs: RuleSet, secret: str) -> bool:
     return True
 
 
+UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def uuid_v4(m: re.Match) -> str:
+    u = list(m.group(0))
+    u[14] = "4"
+    u[19] = "89ab"[int(u[19], 16) % 4] if u[19].islower() or u[19].isdigit() else "89AB"[int(u[19], 16) % 4]
+    return "".join(u)
+
+
 def apply_fixers(rule: Rule, secret: str) -> str:
+    if rule.category != "personal-data":
+        secret = UUID_RE.sub(uuid_v4, secret)  # UUID-shaped keys are version 4
     if "crc32_base62" in rule.checks:
         secret = fix_crc32_base62(secret)
     if "luhn" in rule.checks:
@@ -416,7 +428,12 @@ class TreeGen:
         if op is sre_c.ANY:
             return rng.choice(string.ascii_letters + string.digits)
         if op is sre_c.IN:
-            return rng.choice(class_pool(av))
+            pool = class_pool(av)
+            alnum = [c for c in pool if c.isalnum()]
+            symbols = [c for c in pool if not c.isalnum() and c != "="]
+            if alnum and len(alnum) < len(pool):  # real tokens are mostly letters and digits, "=" only as padding
+                return rng.choice(symbols) if symbols and rng.random() < 0.06 else rng.choice(alnum)
+            return rng.choice(pool)
         if op is sre_c.BRANCH:
             return self.gen(rng.choice(av[1]))
         if op is sre_c.SUBPATTERN:
@@ -435,6 +452,7 @@ class TreeGen:
 
 
 HEX_LOWER = "0123456789abcdef"
+ARMOUR_RE = re.compile(r"-{4,5} ?(?:BEGIN|END) [A-Z0-9 ]+? ?-{4,5}|(?m:^[A-Za-z][A-Za-z0-9-]{1,40}: [^\n]*$)")
 HEX_UPPER = "0123456789ABCDEF"
 
 
@@ -450,14 +468,11 @@ def mutate(secret: str, rng: random.Random, keep_prefix: int = 0, only_tail_digi
     lower_hex = bool(alnum) and all(c in HEX_LOWER for c in alnum)
     upper_hex = bool(alnum) and all(c in HEX_UPPER for c in alnum)
     out = list(secret)
-    lines_kept = set()
-    pos = 0
-    for line in secret.split("\n"):  # PEM armour lines stay as they are
-        if line.lstrip("\\n").startswith("-----") or "-----" in line:
-            lines_kept.update(range(pos, pos + len(line)))
-        pos += len(line) + 1
+    kept = set()  # PEM / SSH2 armour and "Header: value" lines stay as they are
+    for m in ARMOUR_RE.finditer(secret):
+        kept.update(range(m.start(), m.end()))
     for i, c in enumerate(secret):
-        if i < keep_prefix or i in lines_kept or (i > 0 and secret[i - 1] == "\\"):
+        if i < keep_prefix or i in kept or (i > 0 and secret[i - 1] == "\\"):
             continue
         if c.isdigit():
             out[i] = rng.choice(HEX_LOWER[:10])
@@ -594,7 +609,7 @@ class SecretFactory:
         self.rs = rs
 
     def valid_in(self, rule: Rule, template: Template, secret: str) -> bool:
-        if not secret or any(c in secret for c in "\"'`\\") and "\\n" not in secret:
+        if not secret or (any(c in secret for c in "\"'`\\") and "\\n" not in secret):
             return False
         text = template.render(secret)
         pos = template.render(PH.format(0)).index(PH.format(0))
@@ -796,10 +811,10 @@ def assign_containers(t: Template) -> list[str]:
     if not name or name.startswith("_") or not CRED_NAME_RE.search(name):
         return []
     if ENV_NAME_RE.match(name):
-        return ["env", "shell", "python", "typescript", "go", "java", "compose", "k8s", "yaml", "json", "toml", "log",
-                "markdown", "notebook"]
+        return ["env", "shell", "python", "typescript", "go", "java", "compose", "k8s", "yaml", "json", "json-min", "toml",
+                "log", "markdown", "notebook", "dockerfile", "github-actions"]
     if IDENT_RE.match(name):
-        return ["python", "yaml", "json", "toml", "ini", "log", "markdown", "notebook"]
+        return ["python", "yaml", "json", "json-min", "toml", "ini", "log", "markdown", "notebook"]
     return ["properties", "log"] if t.sep == "=" else ["yaml", "json", "log"]
 
 
@@ -843,6 +858,18 @@ def build_assign(kind: str, t: Template, rng: random.Random, base: str) -> tuple
         key = lowerish(rng, name) if ENV_NAME_RE.match(name) else name
         data = {"service": "checkout", "region": "eu-west-1", "credentials": {key: S0, "timeout": 30}, "debug": False}
         return f"{base}/config/{rng.choice(['appsettings.json', 'config.json', 'secrets.json'])}", json.dumps(data, indent=2) + "\n", False
+    if kind == "json-min":
+        key = lowerish(rng, name) if ENV_NAME_RE.match(name) else name
+        data = {"id": rng.randint(1, 999), "env": "prod", "settings": {"region": "eu-west-1", key: S0}, "tags": ["api", "v2"]}
+        return f"{base}/{rng.choice(['build/config.min.json', 'dist/runtime-config.json'])}", json.dumps(data, separators=(",", ":")), False
+    if kind == "dockerfile":
+        lines = ["FROM python:3.12-slim", "WORKDIR /app", "COPY requirements.txt .", "RUN pip install --no-cache-dir -r requirements.txt",
+                 rng.choice([f"ENV {name}={S0}", f'ENV {name}="{S0}"', f"ARG {name}={S0}"]), "COPY . .", 'CMD ["python", "-m", "app"]']
+        return f"{base}/Dockerfile", "\n".join(lines) + "\n", False
+    if kind == "github-actions":
+        lines = ["name: deploy", "on:", "  push:", "    branches: [main]", "jobs:", "  deploy:", "    runs-on: ubuntu-latest", "    env:",
+                 "      ENVIRONMENT: production", f"      {name}: {q}{S0}{q}", "    steps:", "      - uses: actions/checkout@v4", "      - run: make deploy"]
+        return f"{base}/.github/workflows/deploy.yml", "\n".join(lines) + "\n", False
     if kind == "toml":
         key = lowerish(rng, name) if ENV_NAME_RE.match(name) else name
         lines = ["[service]", 'name = "checkout"', "port = 8080", "", "[credentials]", f'{key} = "{S0}"', 'region = "eu-west-1"']
@@ -1073,6 +1100,19 @@ def mistral_contexts() -> list[tuple[str, object]]:
         ("log", file("logs/worker.log", ["2024-06-02T10:11:10Z INFO starting rag-worker", f"2024-06-02T10:11:12Z DEBUG mistralai client init api_key={S0}",
                                           "2024-06-02T10:11:13Z INFO ready"])),
         ("markdown", file("docs/mistral.md", ["# Mistral setup", "", "```bash", f"export MISTRAL_API_KEY={S0}", "```"])),
+        ("python-getenv-default", file("app/defaults.py", py_head + [f'client = Mistral(api_key=os.getenv("MISTRAL_API_KEY", "{S0}"))'])),
+        ("llamaindex", file("app/query.py", ["from llama_index.llms.mistralai import MistralAI", "",
+                                             f'llm = MistralAI(api_key="{S0}", model="mistral-large-latest")'])),
+        ("haystack", file("app/pipeline.py", ["from haystack.utils import Secret", "from haystack_integrations.components.generators.mistral import MistralChatGenerator",
+                                              f'generator = MistralChatGenerator(api_key=Secret.from_token("{S0}"), model="mistral-small-latest")'])),
+        ("vercel-ai-sdk", file("src/ai.ts", ['import { createMistral } from "@ai-sdk/mistral";', f"const mistral = createMistral({{ apiKey: '{S0}' }});"])),
+        ("docker-run", file("scripts/run.sh", ["#!/bin/sh", f"docker run --rm -p 8080:8080 -e MISTRAL_API_KEY={S0} acme/chat:1.4"])),
+        ("kubectl-secret", file("scripts/k8s-secret.sh", [f"kubectl -n prod create secret generic mistral --from-literal=MISTRAL_API_KEY={S0}"])),
+        ("gh-secret", file("scripts/ci-secrets.sh", [f'gh secret set MISTRAL_API_KEY --body "{S0}" --repo acme/chat'])),
+        ("terraform", file("infra/variables.tf", ['variable "mistral_api_key" {', "  type      = string", "  sensitive = true",
+                                                  f'  default   = "{S0}"', "}"])),
+        ("helm-values", file("deploy/values.yaml", ["replicaCount: 2", "mistral:", "  enabled: true", f"  apiKey: {S0}", "  model: mistral-small-latest"])),
+        ("python-dict", file("app/providers.py", [f'PROVIDERS = {{"openai": None, "mistral": {{"api_key": "{S0}", "model": "mistral-large-latest"}}}}'])),
     ]
 
 
@@ -1153,6 +1193,11 @@ def build_negatives(corpus: Corpus, rs: RuleSet, rng: random.Random, templates: 
         'curl -H "Authorization: Bearer $MISTRAL_API_KEY" https://api.mistral.ai/v1/models',
         "llm = ChatMistralAI(model=\"mistral-large-latest\")  # reads MISTRAL_API_KEY",
         "repo: mistralai/Mistral-7B-Instruct-v0.3", f"revision: {rhex(rng, 40)}  # mistralai/Mistral-7B-v0.1",
+        'api_key = getpass.getpass("Mistral API key: ")', 'headers = {"Authorization": f"Bearer {MISTRAL_API_KEY}"}',
+        "ollama run mistral:7b-instruct-v0.3-q4_K_M", 'tokenizer = MistralTokenizer.from_file("tekken.json")',
+        "mistral_api_key: ${{ secrets.MISTRAL_API_KEY }}", "MISTRAL_API_KEY: {{ .Values.mistral.apiKey | quote }}",
+        f'{{"id": "{ruuid(rng)}", "object": "file", "purpose": "fine-tune", "filename": "mistral-train.jsonl"}}',
+        f'"fine_tuned_model": "ft:open-mistral-7b:{rhex(rng, 8)}:20240514:{rhex(rng, 8)}",',
         f"mistral-7b-v0.1.safetensors sha256: {rhex(rng, 64)}", f"mistral token checksum: {rhex(rng, 32)}",
     ]
     for _ in range(8):
@@ -1223,6 +1268,22 @@ def build_negatives(corpus: Corpus, rs: RuleSet, rng: random.Random, templates: 
     for i in range(0, len(plines), 25):  # keep files small so keyword windows do not span unrelated lines
         corpus.add_negative(f"negatives/placeholders/env-{i // 25:02d}.env", "\n".join(plines[i:i + 25]) + "\n", "placeholders", len(plines[i:i + 25]))
 
+    # credential-named code and config whose values are not secrets
+    clines = [
+        'const TOKEN_STORAGE_KEY = "auth_token";', 'API_KEY_HEADER = "X-API-Key"', 'SECRET_KEY_ENV = "DJANGO_SECRET_KEY"',
+        'password_field = "password_confirmation"', 'TOKEN_URL = "https://oauth2.googleapis.com/token"', 'api_key_prefix = "sk-proj-"',
+        "def rotate_token(token: str) -> str:", "    password = getpass.getpass()", 'token = request.headers.get("X-Auth-Token")',
+        "password_hash VARCHAR(255) NOT NULL,", '"token_expired": "Your session has expired, please sign in again",',
+        '<input type="password" name="password" autocomplete="current-password">', "password = var.db_password",
+        "aws_secret_access_key = data.vault_generic_secret.aws.data[\"secret_key\"]", "          secretKeyRef: {name: api-secrets, key: api-key}",
+        "api_key: !vault |", "client_secret = settings.OAUTH_CLIENT_SECRET", "export GITHUB_TOKEN=$(gh auth token)",
+        'secret_name = "prod/checkout/stripe"', "token_type: bearer", "access_token_ttl: 3600", "password_min_length: 12",
+        'ACCESS_KEY_ID_PARAM = "/prod/aws/access-key-id"', "jwt_secret_file: /run/secrets/jwt_secret", "private_key_path: ~/.ssh/id_ed25519",
+        'auth = ("api", os.environ["MAILGUN_API_KEY"])', "this.apiKey = config.get<string>('apiKey');", "let token = await getAccessToken(scopes);",
+        'spring.datasource.password=${DB_PASSWORD}', "  - name: DATABASE_PASSWORD\n    valueFrom:\n      secretKeyRef: {name: db, key: password}",
+    ]
+    corpus.add_negative("negatives/code/credential-names.txt", "\n".join(clines) + "\n", "credential names, no value", len(clines))
+
     # random ids in logs without credential context
     llines = []
     for _ in range(40):
@@ -1276,9 +1337,6 @@ def build_negatives(corpus: Corpus, rs: RuleSet, rng: random.Random, templates: 
 # ----------------------------------------------------------------------------------------------------------
 # Planting
 # ----------------------------------------------------------------------------------------------------------
-
-SHAPE_TWINS_CACHE: dict[str, bool] = {}
-
 
 def is_standalone(rule: Rule, factory: SecretFactory, secret: str) -> bool:
     if rule.keywords or rule.pyre is None:
@@ -1576,6 +1634,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", metavar="FILE", help="also write per-family numbers, misses and false positives as JSON")
     try:
         args = ap.parse_args(argv)
+        args.keyward = os.path.abspath(args.keyward)
     except SystemExit as e:
         return 2 if e.code else 0
     if args.per_rule < 1 or args.mistral < 1:
