@@ -17,6 +17,7 @@ struct HitContext {
   const RuleSet* rules;
   Scratch* scratch;
   std::string_view bytes;
+  std::size_t offset = 0;  // where the scanned window starts in `bytes`
 };
 
 // How far back a confirm window may reach past its floor to begin at a line start.
@@ -36,11 +37,12 @@ int on_hit(unsigned int id, unsigned long long /*from*/, unsigned long long to, 
   auto& ctx = *static_cast<HitContext*>(context);
   const std::size_t rule_count = ctx.rules->rules().size();
   if (id >= rule_count) {
-    ctx.scratch->keyword_hits.push_back({.end = to, .keyword = static_cast<std::uint32_t>(id - rule_count)});
+    ctx.scratch->keyword_hits.push_back(
+        {.end = to + ctx.offset, .keyword = static_cast<std::uint32_t>(id - rule_count)});
     return 0;
   }
   auto& regions = ctx.scratch->regions[id];
-  const std::size_t end = to;
+  const std::size_t end = to + ctx.offset;
   const std::size_t window = ctx.rules->rules()[id].confirm_window;
   if (!regions.empty() && regions.back().last_end + window >= end) {
     regions.back().last_end = std::max(regions.back().last_end, end);
@@ -153,6 +155,40 @@ void drop_shadowed_fallbacks(const RuleSet& rules, std::vector<Match>& matches) 
   matches = std::move(kept);
 }
 
+// The keyword-gated rules, scanned only in windows around the hits of their keywords (merged), or over the
+// whole item when a rule takes a keyword anywhere. A window reaches a keyword's distance plus the rule's longest
+// match either side, so every match the keyword can qualify lies wholly inside it.
+Expected<bool> scan_gated(const RuleSet& rules, std::string_view bytes, Scratch& scratch) {
+  if (rules.gated_database() == nullptr || scratch.keyword_hits.empty()) return true;
+  std::vector<std::pair<std::size_t, std::size_t>> windows;
+  for (const auto& hit : scratch.keyword_hits) {
+    const auto& gate = rules.keyword_gates()[hit.keyword];
+    if (!gate.gates) continue;
+    if (gate.whole_item) {
+      windows.assign(1, {0, bytes.size()});
+      break;
+    }
+    const std::size_t start = hit.end - rules.keywords()[hit.keyword].size();
+    windows.emplace_back(start > gate.reach ? start - gate.reach : 0, std::min(bytes.size(), hit.end + gate.reach));
+  }
+  std::sort(windows.begin(), windows.end());
+  std::vector<std::pair<std::size_t, std::size_t>> merged;
+  for (const auto& w : windows) {
+    if (!merged.empty() && w.first <= merged.back().second) {
+      merged.back().second = std::max(merged.back().second, w.second);
+    } else {
+      merged.push_back(w);
+    }
+  }
+  for (const auto& [start, end] : merged) {
+    HitContext context{.rules = &rules, .scratch = &scratch, .bytes = bytes, .offset = start};
+    const hs_error_t status = hs_scan(rules.gated_database(), bytes.data() + start,
+                                      static_cast<unsigned int>(end - start), 0, scratch.hyperscan(), on_hit, &context);
+    if (status != HS_SUCCESS) return fail(fmt::format("hyperscan scan failed (error {})", status));
+  }
+  return true;
+}
+
 }  // namespace
 
 Expected<std::vector<Match>> scan(const RuleSet& rules, std::string_view bytes, Scratch& scratch) {
@@ -169,6 +205,7 @@ Expected<std::vector<Match>> scan(const RuleSet& rules, std::string_view bytes, 
   const hs_error_t status = hs_scan(rules.database(), bytes.data(), static_cast<unsigned int>(bytes.size()), 0,
                                     scratch.hyperscan(), on_hit, &context);
   if (status != HS_SUCCESS) return fail(fmt::format("hyperscan scan failed (error {})", status));
+  if (auto gated = scan_gated(rules, bytes, scratch); !gated) return tl::unexpected(gated.error());
 
   std::sort(scratch.touched_rules.begin(), scratch.touched_rules.end());
   for (auto rule : scratch.touched_rules) {

@@ -63,18 +63,27 @@ std::string rule_where(const Rule& rule) {
   return rule.source.empty() ? rule.id : fmt::format("{}: {}", rule.source, rule.id);
 }
 
-// Compiles every pattern into one block-mode database. A pattern Hyperscan cannot take exactly is retried in
+// One Hyperscan pattern: its expression, flags, the id hits report, and the rule it belongs to (-1: a keyword).
+struct Pattern {
+  std::string expression;
+  unsigned flags = 0;
+  unsigned id = 0;
+  int rule = -1;
+};
+
+// Compiles patterns into one block-mode database. A pattern Hyperscan cannot take exactly is retried in
 // prefilter mode (RE2 confirms every hit anyway); one it cannot take at all is reported against its rule.
-hs_database_t* compile_database(const std::vector<std::string>& patterns, std::vector<unsigned>& flags,
-                                std::size_t rule_count, const std::vector<CompiledRule>& rules,
+hs_database_t* compile_database(std::vector<Pattern>& patterns, const std::vector<CompiledRule>& rules,
                                 std::vector<std::string>& errors) {
-  std::vector<const char*> expressions;
-  std::vector<unsigned> ids;
-  for (std::size_t i = 0; i < patterns.size(); ++i) {
-    expressions.push_back(patterns[i].c_str());
-    ids.push_back(static_cast<unsigned>(i));
-  }
+  if (patterns.empty()) return nullptr;
   for (;;) {
+    std::vector<const char*> expressions;
+    std::vector<unsigned> flags, ids;
+    for (const auto& p : patterns) {
+      expressions.push_back(p.expression.c_str());
+      flags.push_back(p.flags);
+      ids.push_back(p.id);
+    }
     hs_database_t* db = nullptr;
     hs_compile_error_t* error = nullptr;
     if (hs_compile_multi(expressions.data(), flags.data(), ids.data(), static_cast<unsigned>(expressions.size()),
@@ -84,32 +93,35 @@ hs_database_t* compile_database(const std::vector<std::string>& patterns, std::v
     const int bad = error->expression;
     std::string message = error->message;
     hs_free_compile_error(error);
-    if (bad < 0 || static_cast<std::size_t>(bad) >= rule_count) {
+    if (bad < 0 || static_cast<std::size_t>(bad) >= patterns.size() || patterns[bad].rule < 0) {
       errors.push_back(fmt::format("hyperscan: {}", message));
       return nullptr;
     }
-    if (!(flags[bad] & HS_FLAG_PREFILTER)) {
-      flags[bad] |= HS_FLAG_PREFILTER;
+    if (!(patterns[bad].flags & HS_FLAG_PREFILTER)) {
+      patterns[bad].flags |= HS_FLAG_PREFILTER;
       continue;
     }
-    errors.push_back(fmt::format("{}: hyperscan cannot compile the regex: {}", rule_where(rules[bad].rule), message));
+    errors.push_back(fmt::format("{}: hyperscan cannot compile the regex: {}",
+                                 rule_where(rules[static_cast<std::size_t>(patterns[bad].rule)].rule), message));
     return nullptr;
   }
 }
 
-// Everything that shapes the database, so a cached one is used only where it is exactly what we would build.
-std::string database_key(const std::vector<std::string>& patterns, const std::vector<unsigned>& flags) {
+// Everything that shapes the databases, so cached ones are used only where they are exactly what we would build.
+std::string database_key(const std::vector<Pattern>& main, const std::vector<Pattern>& gated) {
   hs_platform_info_t platform{};
   hs_populate_platform(&platform);
-  std::string key = fmt::format("keyward-db-v2\n{}\n{}:{}:{}\n", hs_version(), platform.tune, platform.cpu_features,
+  std::string key = fmt::format("keyward-db-v3\n{}\n{}:{}:{}\n", hs_version(), platform.tune, platform.cpu_features,
                                 platform.reserved1);
-  for (std::size_t i = 0; i < patterns.size(); ++i)
-    key += fmt::format("{}:{}:{}\n", flags[i], patterns[i].size(), patterns[i]);
+  for (const auto* list : {&main, &gated}) {
+    key += "--\n";
+    for (const auto& p : *list) key += fmt::format("{}:{}:{}:{}\n", p.flags, p.id, p.expression.size(), p.expression);
+  }
   return key;
 }
 
 // How far back from a hit RE2 must look: the longest match the pattern can make, capped. Hyperscan's
-// analysis takes ~0.2 ms a pattern, so the widths are cached with the database.
+// analysis takes ~0.2 ms a pattern, so the widths are cached with the databases.
 std::uint32_t confirm_window(const std::string& pattern) {
   hs_expr_info_t* info = nullptr;
   hs_compile_error_t* error = nullptr;
@@ -122,39 +134,62 @@ std::uint32_t confirm_window(const std::string& pattern) {
   return width;
 }
 
-// The cached bytes: a count, one confirm window per rule, then Hyperscan's serialized database.
-struct CachedDatabase {
-  hs_database_t* db = nullptr;
+// The cached bytes: the rule count, one confirm window per rule, the main database's length, the main
+// database, then the gated database (if any), each as Hyperscan serializes it.
+struct CachedDatabases {
+  hs_database_t* main = nullptr;
+  hs_database_t* gated = nullptr;
   std::vector<std::uint32_t> windows;
 };
 
-std::optional<CachedDatabase> load_cached(const DatabaseCache* cache, const std::string& key, std::size_t rules) {
+std::optional<CachedDatabases> load_cached(const DatabaseCache* cache, const std::string& key, std::size_t rules,
+                                           bool has_gated) {
   if (cache == nullptr || !cache->load) return std::nullopt;
   const auto bytes = cache->load(key);
-  const std::size_t header = sizeof(std::uint32_t) * (rules + 1);
+  const std::size_t header = sizeof(std::uint32_t) * (rules + 1) + sizeof(std::uint64_t);
   if (!bytes || bytes->size() < header) return std::nullopt;
   std::vector<std::uint32_t> words(rules + 1);
-  std::memcpy(words.data(), bytes->data(), header);
-  if (words[0] != rules) return std::nullopt;
-  CachedDatabase cached{.db = nullptr, .windows = std::vector<std::uint32_t>(words.begin() + 1, words.end())};
-  if (hs_deserialize_database(bytes->data() + header, bytes->size() - header, &cached.db) != HS_SUCCESS) {
+  std::memcpy(words.data(), bytes->data(), sizeof(std::uint32_t) * (rules + 1));
+  std::uint64_t main_length = 0;
+  std::memcpy(&main_length, bytes->data() + sizeof(std::uint32_t) * (rules + 1), sizeof main_length);
+  if (words[0] != rules || main_length > bytes->size() - header) return std::nullopt;
+  CachedDatabases cached{.main = nullptr, .gated = nullptr,
+                         .windows = std::vector<std::uint32_t>(words.begin() + 1, words.end())};
+  const char* main = bytes->data() + header;
+  if (hs_deserialize_database(main, main_length, &cached.main) != HS_SUCCESS) return std::nullopt;
+  const std::size_t gated_length = bytes->size() - header - main_length;
+  if (has_gated && hs_deserialize_database(main + main_length, gated_length, &cached.gated) != HS_SUCCESS) {
+    hs_free_database(cached.main);
     return std::nullopt;
   }
   return cached;
 }
 
-void store_cached(const DatabaseCache* cache, const std::string& key, const hs_database_t* db,
-                  const std::vector<std::uint32_t>& windows) {
-  if (cache == nullptr || !cache->store) return;
-  char* serialized = nullptr;
+std::string serialized(const hs_database_t* db) {
+  if (db == nullptr) return {};
+  char* bytes = nullptr;
   std::size_t length = 0;
-  if (hs_serialize_database(db, &serialized, &length) != HS_SUCCESS) return;
-  std::string bytes(sizeof(std::uint32_t) * (windows.size() + 1), '\0');
+  if (hs_serialize_database(db, &bytes, &length) != HS_SUCCESS) return {};
+  std::string out(bytes, length);
+  std::free(bytes);
+  return out;
+}
+
+void store_cached(const DatabaseCache* cache, const std::string& key, const hs_database_t* main,
+                  const hs_database_t* gated, const std::vector<std::uint32_t>& windows) {
+  if (cache == nullptr || !cache->store) return;
+  const std::string main_bytes = serialized(main);
+  const std::string gated_bytes = serialized(gated);
+  if (main_bytes.empty() || (gated != nullptr && gated_bytes.empty())) return;
+  std::string bytes(sizeof(std::uint32_t) * (windows.size() + 1) + sizeof(std::uint64_t), '\0');
   const auto count = static_cast<std::uint32_t>(windows.size());
+  const std::uint64_t main_length = main_bytes.size();
   std::memcpy(bytes.data(), &count, sizeof count);
   std::memcpy(bytes.data() + sizeof count, windows.data(), windows.size() * sizeof(std::uint32_t));
-  bytes.append(serialized, length);
-  std::free(serialized);
+  std::memcpy(bytes.data() + sizeof count + windows.size() * sizeof(std::uint32_t), &main_length,
+              sizeof main_length);
+  bytes += main_bytes;
+  bytes += gated_bytes;
   cache->store(key, bytes);
 }
 
@@ -261,41 +296,60 @@ Expected<RuleSet> RuleSet::compile(std::vector<Rule> rules, CompileOptions optio
     }
   }
 
-  std::vector<std::string> patterns;
-  std::vector<unsigned> flags;
-  for (const auto& compiled : set.rules_) {
-    patterns.push_back(compiled.rule.regex);
-    flags.push_back(kRuleFlags);
+  // Rules with keywords go in a second database that runs only around their keywords' hits; most files never
+  // mention "mistral" or "yandex", so those rules cost nothing there. Keywords themselves are caseless literals
+  // in the main database, so context costs no extra pass.
+  std::vector<Pattern> main, gated;
+  for (std::size_t i = 0; i < set.rules_.size(); ++i) {
+    const auto& compiled = set.rules_[i];
+    auto& into = compiled.keyword_ids.empty() ? main : gated;
+    into.push_back({.expression = compiled.rule.regex, .flags = kRuleFlags, .id = static_cast<unsigned>(i),
+                    .rule = static_cast<int>(i)});
   }
-  for (const auto& keyword : set.keywords_) {
-    patterns.push_back(escape_literal(keyword));
-    flags.push_back(kKeywordFlags);
+  for (std::size_t k = 0; k < set.keywords_.size(); ++k) {
+    main.push_back({.expression = escape_literal(set.keywords_[k]), .flags = kKeywordFlags,
+                    .id = keyword_pattern_id(set.rules_.size(), k), .rule = -1});
   }
-  if (patterns.empty()) return set;  // no rules: nothing to compile, every scan is clean
+  if (main.empty() && gated.empty()) return set;  // no rules: nothing to compile, every scan is clean
 
-  const std::string key = database_key(patterns, flags);
-  if (auto cached = load_cached(options.cache, key, set.rules_.size())) {
-    set.database_.reset(cached->db);
+  const std::string key = database_key(main, gated);
+  if (auto cached = load_cached(options.cache, key, set.rules_.size(), !gated.empty())) {
+    set.database_.reset(cached->main);
+    set.gated_database_.reset(cached->gated);
     for (std::size_t i = 0; i < set.rules_.size(); ++i) set.rules_[i].confirm_window = cached->windows[i];
+    set.compute_keyword_gates();
     return set;
   }
   // Not cached: validate every rule's RE2 now, so each bad rule is named.
   validate_regexes();
-  if (!errors.empty()) {
-    return fail(errors);
-  }
-  hs_database_t* db = compile_database(patterns, flags, set.rules_.size(), set.rules_, errors);
-  if (db == nullptr) {
-    return fail(errors);
-  }
-  set.database_.reset(db);
+  if (!errors.empty()) return fail(errors);
+  set.database_.reset(compile_database(main, set.rules_, errors));
+  if (!gated.empty()) set.gated_database_.reset(compile_database(gated, set.rules_, errors));
+  if (!errors.empty()) return fail(errors);
   std::vector<std::uint32_t> windows;
   for (auto& compiled : set.rules_) {
     compiled.confirm_window = confirm_window(compiled.rule.regex);
     windows.push_back(compiled.confirm_window);
   }
-  store_cached(options.cache, key, db, windows);
+  set.compute_keyword_gates();
+  store_cached(options.cache, key, set.database_.get(), set.gated_database_.get(), windows);
   return set;
+}
+
+void RuleSet::compute_keyword_gates() {
+  keyword_gates_.assign(keywords_.size(), KeywordGate{});
+  for (const auto& compiled : rules_) {
+    for (int k : compiled.keyword_ids) {
+      auto& gate = keyword_gates_[static_cast<std::size_t>(k)];
+      gate.gates = true;
+      if (compiled.rule.keyword_distance == 0) {
+        gate.whole_item = true;
+      } else {
+        gate.reach = std::max<std::size_t>(
+            gate.reach, static_cast<std::size_t>(compiled.rule.keyword_distance) + compiled.confirm_window);
+      }
+    }
+  }
 }
 
 const char* to_string(Category category) {

@@ -90,19 +90,33 @@ class RuleSet {
   std::span<const std::string> keywords() const { return keywords_; }  // lower-cased, deduplicated
   const CompiledAllowlist& global_allowlist() const { return global_allowlist_; }
   PhoneCheck phone_check() const { return phone_check_; }
+  // Rules without keywords, and every keyword.
   const hs_database* database() const { return database_.get(); }
+  // Rules with keywords, scanned only around their keywords' hits; null when there are none.
+  const hs_database* gated_database() const { return gated_database_.get(); }
+
+  // How far around a keyword's hit the gated database must look (0 reach and not whole_item: it gates nothing).
+  struct KeywordGate {
+    bool gates = false;
+    bool whole_item = false;  // a rule using it has keyword_distance 0
+    std::size_t reach = 0;    // keyword distance plus the rule's longest match
+  };
+  std::span<const KeywordGate> keyword_gates() const { return keyword_gates_; }
 
  private:
   struct DatabaseFree {
     void operator()(hs_database* db) const;
   };
   RuleSet() = default;
+  void compute_keyword_gates();
 
   std::vector<CompiledRule> rules_;
   std::vector<std::string> keywords_;
   CompiledAllowlist global_allowlist_;
   PhoneCheck phone_check_ = nullptr;
   std::unique_ptr<hs_database, DatabaseFree> database_;
+  std::unique_ptr<hs_database, DatabaseFree> gated_database_;
+  std::vector<KeywordGate> keyword_gates_;
 };
 
 // Hyperscan pattern ids: rules first, then keywords.

@@ -14,10 +14,13 @@ Scratch::~Scratch() = default;
 Expected<Scratch> Scratch::create(const RuleSet& rules) {
   Scratch scratch;
   scratch.regions.resize(rules.rules().size());
-  if (rules.database() == nullptr) return scratch;
   hs_scratch_t* raw = nullptr;
-  if (hs_alloc_scratch(rules.database(), &raw) != HS_SUCCESS) {
-    return fail("hyperscan: cannot allocate scratch space");
+  // One scratch serves both databases: allocating for the second grows it as needed.
+  for (const hs_database_t* db : {rules.database(), rules.gated_database()}) {
+    if (db != nullptr && hs_alloc_scratch(db, &raw) != HS_SUCCESS) {
+      if (raw != nullptr) hs_free_scratch(raw);
+      return fail("hyperscan: cannot allocate scratch space");
+    }
   }
   scratch.hyperscan_.reset(raw);
   return scratch;
