@@ -53,7 +53,7 @@ void load_and_scan(const engine::RuleSet& rules, const std::string& path, const 
   const auto loaded = sources::load_file(path, options.max_file_bytes, state.buffer);
   switch (loaded.status) {
     case sources::LoadStatus::kLoaded:
-      scan_item(rules, path, state.buffer, *state.scratch, into);
+      scan_item(rules, path, std::string_view(state.buffer).substr(0, loaded.bytes), *state.scratch, into);
       return;
     case sources::LoadStatus::kBinary:
       ++into.stats.skipped.binary;

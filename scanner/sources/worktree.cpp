@@ -233,7 +233,6 @@ std::optional<FileItem> WorktreeWalker::next() {
 }
 
 LoadResult load_file(const std::string& path, std::uint64_t max_file_bytes, std::string& buffer) {
-  buffer.clear();
   const int fd = open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return {.status = LoadStatus::kError, .error = fmt::format("cannot open: {}", std::strerror(errno))};
   struct Closer {
@@ -244,12 +243,13 @@ LoadResult load_file(const std::string& path, std::uint64_t max_file_bytes, std:
   if (fstat(fd, &st) != 0) return {.status = LoadStatus::kError, .error = std::strerror(errno)};
   if (!S_ISREG(st.st_mode)) return {.status = LoadStatus::kNotRegular, .error = {}};
   if (static_cast<std::uint64_t>(st.st_size) > max_file_bytes) return {.status = LoadStatus::kTooLarge, .error = {}};
-  buffer.resize(static_cast<std::size_t>(st.st_size) + 1);  // one byte more tells a file that grew
+  const auto wanted = static_cast<std::size_t>(st.st_size) + 1;  // one byte more tells a file that grew
+  if (buffer.size() < wanted) buffer.resize(wanted);
   std::size_t filled = 0;
   bool sniffed = false;
   for (;;) {
     if (filled == buffer.size()) {
-      if (buffer.size() > max_file_bytes) return {.status = LoadStatus::kTooLarge, .error = {}};
+      if (buffer.size() > max_file_bytes) return {.status = LoadStatus::kTooLarge, .error = {}, .bytes = 0};
       buffer.resize(std::max<std::size_t>(buffer.size() * 2, 4096));  // the file grew while we read it
     }
     const std::size_t room = buffer.size() - filled;
@@ -269,9 +269,8 @@ LoadResult load_file(const std::string& path, std::uint64_t max_file_bytes, std:
     }
     if (got == 0) break;
   }
-  buffer.resize(filled);
-  if (filled > max_file_bytes) return {.status = LoadStatus::kTooLarge, .error = {}};
-  return {.status = LoadStatus::kLoaded, .error = {}};
+  if (filled > max_file_bytes) return {.status = LoadStatus::kTooLarge, .error = {}, .bytes = 0};
+  return {.status = LoadStatus::kLoaded, .error = {}, .bytes = filled};
 }
 
 }  // namespace keyward::sources

@@ -55,10 +55,12 @@ enum class LoadStatus { kLoaded, kBinary, kTooLarge, kNotRegular, kError };
 
 struct LoadResult {
   LoadStatus status = LoadStatus::kError;
-  std::string error;  // with kError: why, without the path
+  std::string error;      // with kError: why, without the path
+  std::size_t bytes = 0;  // with kLoaded: how much of the buffer holds the file
 };
 
-// Reads the file into `buffer` (reused between calls). Binary: a NUL byte in the first 8 KiB.
+// Reads the file into the front of `buffer`, which is reused between calls and only ever grows, so no call
+// pays to zero memory it is about to overwrite. Binary: a NUL byte in the first 8 KiB.
 LoadResult load_file(const std::string& path, std::uint64_t max_file_bytes, std::string& buffer);
 
 inline constexpr std::size_t kBinarySniffBytes = 8192;
