@@ -100,16 +100,19 @@ void confirm(const RuleSet& rules, std::uint32_t rule_index, const HitRegion& re
   const CompiledRule& rule = rules.rules()[rule_index];
   if (rule.regex.error()) return;  // cannot happen for a validated rule set; never a crash if it does
   const re2::RE2& regex = rule.regex.regex();
+  const re2::RE2& capture_regex = rule.regex.capture_regex();
   const int secret_group = rule.regex.secret_group();
   const int groups = secret_group + 1;
   std::vector<re2::StringPiece> captures(groups);
   std::size_t pos = region.window_start;
   const re2::StringPiece text(bytes.data(), bytes.size());
-  while (pos <= region.last_end &&
-         regex.Match(text, pos, region.last_end, re2::RE2::UNANCHORED, captures.data(), groups)) {
-    const auto start = static_cast<std::size_t>(captures[0].data() - bytes.data());
-    const std::size_t end = start + captures[0].size();
+  re2::StringPiece whole;
+  // Bounds first (RE2's DFAs only), then submatches on exactly that span.
+  while (pos <= region.last_end && regex.Match(text, pos, region.last_end, re2::RE2::UNANCHORED, &whole, 1)) {
+    const auto start = static_cast<std::size_t>(whole.data() - bytes.data());
+    const std::size_t end = start + whole.size();
     pos = end > start ? end : start + 1;
+    if (!capture_regex.Match(text, start, end, re2::RE2::ANCHOR_BOTH, captures.data(), groups)) continue;
     const re2::StringPiece secret = captures[secret_group];
     if (secret.data() == nullptr) continue;
     Match match{.rule = rule_index,

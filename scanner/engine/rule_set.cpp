@@ -153,8 +153,8 @@ std::optional<CachedDatabases> load_cached(const DatabaseCache* cache, const std
   std::uint64_t main_length = 0;
   std::memcpy(&main_length, bytes->data() + sizeof(std::uint32_t) * (rules + 1), sizeof main_length);
   if (words[0] != rules || main_length > bytes->size() - header) return std::nullopt;
-  CachedDatabases cached{.main = nullptr, .gated = nullptr,
-                         .windows = std::vector<std::uint32_t>(words.begin() + 1, words.end())};
+  CachedDatabases cached{
+      .main = nullptr, .gated = nullptr, .windows = std::vector<std::uint32_t>(words.begin() + 1, words.end())};
   const char* main = bytes->data() + header;
   if (hs_deserialize_database(main, main_length, &cached.main) != HS_SUCCESS) return std::nullopt;
   const std::size_t gated_length = bytes->size() - header - main_length;
@@ -186,8 +186,7 @@ void store_cached(const DatabaseCache* cache, const std::string& key, const hs_d
   const std::uint64_t main_length = main_bytes.size();
   std::memcpy(bytes.data(), &count, sizeof count);
   std::memcpy(bytes.data() + sizeof count, windows.data(), windows.size() * sizeof(std::uint32_t));
-  std::memcpy(bytes.data() + sizeof count + windows.size() * sizeof(std::uint32_t), &main_length,
-              sizeof main_length);
+  std::memcpy(bytes.data() + sizeof count + windows.size() * sizeof(std::uint32_t), &main_length, sizeof main_length);
   bytes += main_bytes;
   bytes += gated_bytes;
   cache->store(key, bytes);
@@ -195,11 +194,35 @@ void store_cached(const DatabaseCache* cache, const std::string& key, const hs_d
 
 }  // namespace
 
+// The pattern with every large counted repeat's upper bound dropped ({15,1000} -> {15,}). RE2 expands counted
+// repeats into copies, so a bound of 1000 makes a program that only its slow NFA can run for submatches; the
+// relaxed program is small enough for its fast bit-state engine. Only ever matched against a span the exact
+// pattern already matched, which the relaxed one (accepting a superset) matches too.
+std::string relax_counted_repeats(const std::string& pattern) {
+  static const re2::RE2 kCountedRepeat(R"((\{([0-9]+),([0-9]+)\}))");
+  std::string out;
+  re2::StringPiece rest(pattern);
+  re2::StringPiece whole;
+  std::string low, high;
+  std::size_t copied = 0;
+  while (re2::RE2::PartialMatch(rest, kCountedRepeat, &whole, &low, &high)) {
+    const std::size_t at = static_cast<std::size_t>(whole.data() - pattern.data());
+    const bool escaped = at > 0 && pattern[at - 1] == '\\';
+    out.append(pattern, copied, at - copied);
+    out += !escaped && std::stoi(high) >= 64 ? "{" + low + ",}" : std::string(whole);
+    copied = at + whole.size();
+    rest = re2::StringPiece(pattern.data() + copied, pattern.size() - copied);
+  }
+  out.append(pattern, copied);
+  return out;
+}
+
 struct LazyRegex::State {
   std::string pattern;
   std::optional<int> requested_group;
   std::once_flag once;
   std::unique_ptr<re2::RE2> regex;
+  std::unique_ptr<re2::RE2> capture_regex;  // for submatches on a matched span: see relax_counted_repeats
   int secret_group = 0;
   std::optional<std::string> error;
 };
@@ -221,6 +244,11 @@ const LazyRegex::State& LazyRegex::ready() const {
       return;
     }
     const int groups = s.regex->NumberOfCapturingGroups();
+    const std::string relaxed = relax_counted_repeats(s.pattern);
+    if (relaxed != s.pattern) {
+      s.capture_regex = make_re2(relaxed);
+      if (!s.capture_regex->ok() || s.capture_regex->NumberOfCapturingGroups() != groups) s.capture_regex.reset();
+    }
     s.secret_group = s.requested_group.value_or(groups > 0 ? 1 : 0);
     if (s.secret_group < 0 || s.secret_group > groups) {
       s.error = fmt::format("secret_group {} but the regex has {} groups", s.secret_group, groups);
@@ -231,6 +259,10 @@ const LazyRegex::State& LazyRegex::ready() const {
 
 std::optional<std::string> LazyRegex::error() const { return ready().error; }
 const re2::RE2& LazyRegex::regex() const { return *ready().regex; }
+const re2::RE2& LazyRegex::capture_regex() const {
+  const State& s = ready();
+  return s.capture_regex ? *s.capture_regex : *s.regex;
+}
 int LazyRegex::secret_group() const { return ready().error ? 0 : ready().secret_group; }
 
 void RuleSet::DatabaseFree::operator()(hs_database* db) const { hs_free_database(db); }
@@ -303,12 +335,16 @@ Expected<RuleSet> RuleSet::compile(std::vector<Rule> rules, CompileOptions optio
   for (std::size_t i = 0; i < set.rules_.size(); ++i) {
     const auto& compiled = set.rules_[i];
     auto& into = compiled.keyword_ids.empty() ? main : gated;
-    into.push_back({.expression = compiled.rule.regex, .flags = kRuleFlags, .id = static_cast<unsigned>(i),
+    into.push_back({.expression = compiled.rule.regex,
+                    .flags = kRuleFlags,
+                    .id = static_cast<unsigned>(i),
                     .rule = static_cast<int>(i)});
   }
   for (std::size_t k = 0; k < set.keywords_.size(); ++k) {
-    main.push_back({.expression = escape_literal(set.keywords_[k]), .flags = kKeywordFlags,
-                    .id = keyword_pattern_id(set.rules_.size(), k), .rule = -1});
+    main.push_back({.expression = escape_literal(set.keywords_[k]),
+                    .flags = kKeywordFlags,
+                    .id = keyword_pattern_id(set.rules_.size(), k),
+                    .rule = -1});
   }
   if (main.empty() && gated.empty()) return set;  // no rules: nothing to compile, every scan is clean
 

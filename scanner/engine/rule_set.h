@@ -44,6 +44,8 @@ class LazyRegex {
   // Compiles now if not yet done; the problem with the pattern, if any.
   std::optional<std::string> error() const;
   const re2::RE2& regex() const;
+  // The same pattern for extracting submatches from a span `regex()` matched: cheaper to run.
+  const re2::RE2& capture_regex() const;
   int secret_group() const;
 
  private:
