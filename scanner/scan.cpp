@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 #include <tuple>
 #include <unordered_map>
-#include <optional>
 
 #include <fmt/format.h>
 
@@ -39,17 +39,22 @@ void scan_item(const engine::RuleSet& rules, std::string_view path, std::string_
   for (auto& finding : report::locate(rules, path, bytes, *matches)) into.findings.push_back(std::move(finding));
 }
 
+// Makes the worker's scratch on its first item; a failure is that item's diagnostic.
+bool has_scratch(const engine::RuleSet& rules, WorkerState& state, std::string_view origin) {
+  if (state.scratch) return true;
+  auto scratch = engine::Scratch::create(rules);
+  if (!scratch) {
+    state.partial.diagnostics.push_back({std::string(origin), scratch.error().message});
+    return false;
+  }
+  state.scratch.emplace(std::move(*scratch));
+  return true;
+}
+
 void load_and_scan(const engine::RuleSet& rules, const std::string& path, const ScanOptions& options,
                    WorkerState& state) {
   report::Report& into = state.partial;
-  if (!state.scratch) {
-    auto scratch = engine::Scratch::create(rules);
-    if (!scratch) {
-      into.diagnostics.push_back({path, scratch.error().message});
-      return;
-    }
-    state.scratch.emplace(std::move(*scratch));
-  }
+  if (!has_scratch(rules, state, path)) return;
   const auto loaded = sources::load_file(path, options.max_file_bytes, state.buffer);
   switch (loaded.status) {
     case sources::LoadStatus::kLoaded:
@@ -134,14 +139,7 @@ bool on_added_line(const sources::GitItem& item, const report::Finding& finding)
 void scan_git_item(const engine::RuleSet& rules, const sources::GitPlan& plan, const sources::GitItem& item,
                    const ScanOptions& options, WorkerState& state) {
   report::Report& into = state.partial;
-  if (!state.scratch) {
-    auto scratch = engine::Scratch::create(rules);
-    if (!scratch) {
-      into.diagnostics.push_back({item.path, scratch.error().message});
-      return;
-    }
-    state.scratch.emplace(std::move(*scratch));
-  }
+  if (!has_scratch(rules, state, item.path)) return;
   std::string_view bytes = item.text;
   if (item.blob) {
     if (auto read = plan.blobs->read(*item.blob, state.buffer); !read) {
