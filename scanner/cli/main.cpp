@@ -7,7 +7,9 @@
 #include "scanner/cli/commands.h"
 #include "scanner/sources/git.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int run(int argc, char** argv) {
   using namespace keyward::cli;
   std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is a write error, not a crash
   keyward::sources::GitLibrary git;
@@ -50,4 +52,15 @@ int main(int argc, char** argv) {
   }
   print_error("no command given");
   return kExitError;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (...) {
+    keyward::cli::print_error("unexpected internal error");
+    return keyward::cli::kExitError;
+  }
 }

@@ -94,7 +94,7 @@ std::optional<std::string> default_cache_dir() {
   return std::nullopt;
 }
 
-engine::DatabaseCache file_database_cache(std::string directory) {
+engine::DatabaseCache file_database_cache(const std::string& directory) {
   return engine::DatabaseCache{
       .load = [directory](const std::string& key) { return load(directory, key); },
       .store = [directory](const std::string& key, std::string_view bytes) { store(directory, key, bytes); },

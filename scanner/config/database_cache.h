@@ -15,6 +15,6 @@ inline constexpr std::size_t kMaxCachedDatabases = 16;
 
 std::optional<std::string> default_cache_dir();
 
-engine::DatabaseCache file_database_cache(std::string directory);
+engine::DatabaseCache file_database_cache(const std::string& directory);
 
 }  // namespace keyward::config

@@ -271,7 +271,7 @@ RuleSet::RuleSet(RuleSet&&) noexcept = default;
 RuleSet& RuleSet::operator=(RuleSet&&) noexcept = default;
 RuleSet::~RuleSet() = default;
 
-Expected<RuleSet> RuleSet::compile(std::vector<Rule> rules, CompileOptions options) {
+Expected<RuleSet> RuleSet::compile(std::vector<Rule> rules, const CompileOptions& options) {
   RuleSet set;
   std::vector<std::string> errors;
   std::set<std::string> seen_ids;

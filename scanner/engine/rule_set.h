@@ -82,7 +82,7 @@ struct CompileOptions {
 class RuleSet {
  public:
   // Every rule is checked; the error lists each bad one ("file: rule id: why"), one a line.
-  static Expected<RuleSet> compile(std::vector<Rule> rules, CompileOptions options = {});
+  static Expected<RuleSet> compile(std::vector<Rule> rules, const CompileOptions& options = {});
 
   RuleSet(RuleSet&&) noexcept;
   RuleSet& operator=(RuleSet&&) noexcept;

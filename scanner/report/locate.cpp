@@ -94,7 +94,7 @@ std::vector<Finding> locate(const engine::RuleSet& rules, std::string_view path,
                                  [](const engine::Match& m, std::size_t at) { return m.secret_start < at; });
     for (auto it = last; it != sorted.begin();) {
       --it;
-      if (it->secret_start + 2 * engine::kMaxConfirmWindowBytes < excerpt_start) break;
+      if (it->secret_start + std::size_t{2} * engine::kMaxConfirmWindowBytes < excerpt_start) break;
       const std::size_t s = std::max(it->secret_start, excerpt_start);
       const std::size_t e = std::min(it->secret_end, excerpt_end);
       if (s < e) finding.secrets_in_line.push_back({s - excerpt_start, e - excerpt_start});
