@@ -141,7 +141,26 @@ void scan_git_item(const engine::RuleSet& rules, const sources::GitPlan& plan, c
   report::Report& into = state.partial;
   if (!has_scratch(rules, state, item.path)) return;
   std::string_view bytes = item.text;
-  if (item.blob) {
+  if (!item.disk_path.empty()) {
+    const auto loaded = sources::load_file(item.disk_path, options.max_file_bytes, state.buffer);
+    switch (loaded.status) {
+      case sources::LoadStatus::kLoaded:
+        bytes = std::string_view(state.buffer).substr(0, loaded.bytes);
+        break;
+      case sources::LoadStatus::kBinary:
+        ++into.stats.skipped.binary;
+        return;
+      case sources::LoadStatus::kTooLarge:
+        ++into.stats.skipped.too_large;
+        return;
+      case sources::LoadStatus::kNotRegular:
+        ++into.stats.skipped.special;
+        return;
+      case sources::LoadStatus::kError:
+        into.diagnostics.push_back({item.path, loaded.error});
+        return;
+    }
+  } else if (item.blob) {
     if (auto read = plan.blobs->read(*item.blob, state.buffer); !read) {
       into.diagnostics.push_back({item.path, read.error().message});
       return;
@@ -208,7 +227,20 @@ report::Report scan_git(const engine::RuleSet& rules, const sources::GitPlan& pl
     };
   });
   for (auto& worker : workers) merge(report, std::move(worker.partial));
-  if (!plan.commits.empty()) keep_earliest(report, plan);
+  if (!plan.commits.empty()) {
+    keep_earliest(report, plan);
+  } else {
+    // --uncommitted: a line both staged and still in the working tree is one finding, not two.
+    std::sort(report.findings.begin(), report.findings.end(), [](const auto& a, const auto& b) {
+      return std::tie(a.path, a.line, a.column, a.rule_id) < std::tie(b.path, b.line, b.column, b.rule_id);
+    });
+    report.findings.erase(std::unique(report.findings.begin(), report.findings.end(),
+                                      [](const auto& a, const auto& b) {
+                                        return std::tie(a.path, a.line, a.column, a.rule_id, a.secret) ==
+                                               std::tie(b.path, b.line, b.column, b.rule_id, b.secret);
+                                      }),
+                          report.findings.end());
+  }
   report.stats.commits = plan.counts.commits;
   report.stats.skipped.submodules += plan.counts.submodules;
   report.stats.skipped.binary += plan.counts.binary;

@@ -45,6 +45,7 @@ struct ScanOptions {
 struct GitOptions {
   std::string repository = ".";
   bool staged = false;
+  bool uncommitted = false;
   std::string range;
   std::vector<std::string> branches;
   std::string since;  // YYYY-MM-DD

@@ -28,7 +28,10 @@ void add_git_command(CLI::App& app, GitOptions& options) {
   cmd->add_option("repository", options.repository, "Repository (default: the one holding the current directory)");
   auto* staged = cmd->add_flag("--staged", options.staged, "Scan what is staged (the index), for a pre-commit hook");
   auto* range = cmd->add_option("--range", options.range, "Scan the lines commits in BASE..HEAD add");
+  auto* uncommitted = cmd->add_flag("--uncommitted", options.uncommitted,
+                                    "Scan what could leak next: staged, unstaged and untracked, not ignored");
   staged->excludes(range);
+  uncommitted->excludes(staged)->excludes(range);
   cmd->add_option("--branch", options.branches, "History: only these branches or revisions (repeatable)")
       ->allow_extra_args(false)
       ->excludes(staged);
@@ -40,6 +43,7 @@ void add_git_command(CLI::App& app, GitOptions& options) {
 
 int run_git(const GitOptions& options) {
   sources::GitOptions git{.mode = options.staged           ? sources::GitMode::kStaged
+                                  : options.uncommitted    ? sources::GitMode::kUncommitted
                                   : !options.range.empty() ? sources::GitMode::kRange
                                                            : sources::GitMode::kHistory,
                           .range = options.range,

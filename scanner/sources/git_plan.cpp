@@ -70,8 +70,12 @@ Expected<bool> check(int status, std::string_view what) {
 
 bool is_scannable(const git_diff_delta& delta) {
   return delta.status == GIT_DELTA_ADDED || delta.status == GIT_DELTA_MODIFIED || delta.status == GIT_DELTA_RENAMED ||
-         delta.status == GIT_DELTA_COPIED || delta.status == GIT_DELTA_TYPECHANGE;
+         delta.status == GIT_DELTA_COPIED || delta.status == GIT_DELTA_TYPECHANGE ||
+         delta.status == GIT_DELTA_UNTRACKED;
 }
+
+// Where a diff's new side lives: in the object database, or in the working tree.
+enum class NewSide { kObjects, kWorkdir };
 
 }  // namespace
 
@@ -108,7 +112,7 @@ struct PlanBuilder {
   GitPlan plan;
 
   // The blobs a diff adds or changes, with their added lines when asked for.
-  Expected<bool> add_diff(git_diff* diff, int commit, LineFilter filter) {
+  Expected<bool> add_diff(git_diff* diff, int commit, LineFilter filter, NewSide side = NewSide::kObjects) {
     git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
     find.flags = GIT_DIFF_FIND_RENAMES;
     if (auto ok = check(git_diff_find_similar(diff, &find), "rename detection"); !ok) return ok;
@@ -124,9 +128,10 @@ struct PlanBuilder {
         ++plan.counts.submodules;
         continue;
       }
-      if (git_oid_is_zero(&delta->new_file.id)) continue;
-      GitItem item{.blob = to_id(delta->new_file.id),
+      if (side == NewSide::kObjects && git_oid_is_zero(&delta->new_file.id)) continue;
+      GitItem item{.blob = side == NewSide::kObjects ? std::optional(to_id(delta->new_file.id)) : std::nullopt,
                    .text = {},
+                   .disk_path = side == NewSide::kWorkdir ? workdir(repo) + delta->new_file.path : std::string(),
                    .path = delta->new_file.path,
                    .filter = filter,
                    .added_lines = {},
@@ -285,6 +290,19 @@ Expected<bool> plan_staged(PlanBuilder& builder) {
   return builder.add_diff(diff, -1, LineFilter::kAddedLines);
 }
 
+// What is staged, plus what is changed or new in the working tree and not ignored (an untracked file's every
+// line counts as added).
+Expected<bool> plan_uncommitted(PlanBuilder& builder) {
+  if (auto staged = plan_staged(builder); !staged) return staged;
+  if (workdir(builder.repo).empty()) return fail("--uncommitted needs a working tree (this repository is bare)");
+  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+  options.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS | GIT_DIFF_SHOW_UNTRACKED_CONTENT;
+  git_diff* diff = nullptr;
+  if (auto ok = check(git_diff_index_to_workdir(&diff, builder.repo, nullptr, &options), "diff"); !ok) return ok;
+  Diff owned(diff);
+  return builder.add_diff(diff, -1, LineFilter::kAddedLines, NewSide::kWorkdir);
+}
+
 Expected<bool> plan_range(PlanBuilder& builder, const GitOptions& options) {
   git_revspec spec;
   if (git_revparse(&spec, builder.repo, options.range.c_str()) < 0) {
@@ -366,6 +384,9 @@ Expected<GitPlan> plan_git(const std::string& repo_path, const GitOptions& optio
   switch (options.mode) {
     case GitMode::kStaged:
       planned = plan_staged(builder);
+      break;
+    case GitMode::kUncommitted:
+      planned = plan_uncommitted(builder);
       break;
     case GitMode::kRange:
       planned = plan_range(builder, options);

@@ -26,8 +26,9 @@ struct CommitInfo {
 enum class LineFilter { kAllLines, kAddedLines };
 
 struct GitItem {
-  std::optional<ObjectId> blob;  // unset: `text` holds the bytes (a commit message)
+  std::optional<ObjectId> blob;  // unset: the bytes are `text` (a commit message) or the file at `disk_path`
   std::string text;
+  std::string disk_path;  // a working-tree file (unstaged or untracked), read from disk
   std::string path;
   LineFilter filter = LineFilter::kAllLines;
   std::vector<int> added_lines;  // sorted 1-based line numbers, with kAddedLines
@@ -64,7 +65,8 @@ struct GitPlan {
   std::shared_ptr<BlobReader> blobs;
 };
 
-enum class GitMode { kStaged, kRange, kHistory };
+// kUncommitted: everything that could leak next: staged, unstaged and untracked files git does not ignore.
+enum class GitMode { kStaged, kUncommitted, kRange, kHistory };
 
 struct GitOptions {
   GitMode mode = GitMode::kHistory;

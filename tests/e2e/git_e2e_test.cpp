@@ -105,6 +105,27 @@ TEST(GitStagedE2E, RenamesDeletionsBinariesAndSubmodulesBehave) {
   EXPECT_NE(run.out.find("\"submodules\": 1"), std::string::npos) << run.out;
 }
 
+TEST(GitUncommittedE2E, FindsStagedUnstagedAndUntrackedButNotIgnoredOnce) {
+  Repo repo;
+  repo.write(".gitignore", "*.log\n");
+  repo.write("tracked.env", "A=1\n");
+  repo.git({"add", "."});
+  repo.commit("init");
+  repo.write("staged.env", key(20));
+  repo.git({"add", "staged.env"});               // staged, and the same on disk: reported once
+  repo.write("tracked.env", "A=1\n" + key(21));  // changed, not staged
+  repo.write("new/untracked.env", key(22));      // untracked
+  repo.write("debug.log", key(23));              // ignored
+  const auto run = run_keyward({"git", "--uncommitted", "--format", "json", repo.path()});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_EQ(count(run.out, "\"rule_id\""), 3u) << run.out;
+  for (const char* path : {"staged.env", "tracked.env", "new/untracked.env"}) {
+    EXPECT_NE(run.out.find(std::string("\"path\": \"") + path + "\""), std::string::npos) << path;
+  }
+  EXPECT_EQ(run.out.find("debug.log"), std::string::npos) << run.out;
+  EXPECT_EQ(run_keyward({"git", "--uncommitted", "--staged", repo.path()}).exit_code, 2);
+}
+
 TEST(GitRangeE2E, ASecretAddedThenRemovedIsReportedOnceAtItsIntroducingCommit) {
   Repo repo;
   repo.write("README.md", "hello\n");
