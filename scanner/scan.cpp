@@ -1,6 +1,7 @@
 #include "scanner/scan.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <optional>
@@ -219,13 +220,34 @@ report::Report scan_git(const engine::RuleSet& rules, const sources::GitPlan& pl
   const int threads = resolve_thread_count(options.threads);
   std::vector<WorkerState> workers(static_cast<std::size_t>(threads));
   std::size_t next = 0;
+  std::atomic<std::uint64_t> bytes_read{0};
+  auto progress = [&](bool done) {
+    return Progress{.commits = plan.counts.commits,
+                    .items_started = next,
+                    .items_total = plan.items.size(),
+                    .bytes = bytes_read.load(std::memory_order_relaxed),
+                    .seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+                    .done = done};
+  };
+  double last_report = 0.0;
   run_pipeline(threads, [&]() -> Task {
+    if (options.on_progress) {
+      const Progress now = progress(false);
+      if (now.seconds - last_report >= kProgressIntervalSeconds) {
+        options.on_progress(now);
+        last_report = now.seconds;
+      }
+    }
     if (next == plan.items.size()) return {};
     const sources::GitItem& item = plan.items[next++];
-    return [&rules, &plan, &item, &options, &workers](int worker) {
-      scan_git_item(rules, plan, item, options, workers[static_cast<std::size_t>(worker)]);
+    return [&rules, &plan, &item, &options, &workers, &bytes_read](int worker) {
+      auto& state = workers[static_cast<std::size_t>(worker)];
+      const std::uint64_t before = state.partial.stats.bytes;
+      scan_git_item(rules, plan, item, options, state);
+      bytes_read.fetch_add(state.partial.stats.bytes - before, std::memory_order_relaxed);
     };
   });
+  if (options.on_progress) options.on_progress(progress(true));
   for (auto& worker : workers) merge(report, std::move(worker.partial));
   if (!plan.commits.empty()) {
     keep_earliest(report, plan);

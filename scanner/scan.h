@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,10 +16,24 @@ namespace keyward {
 
 inline constexpr std::uint64_t kDefaultMaxFileBytes = 10ull * 1024 * 1024;
 
+// Where a long scan stands, for a progress display; reported at most every kProgressInterval, then once with
+// `done` set.
+struct Progress {
+  std::uint64_t commits = 0;
+  std::uint64_t items_started = 0;
+  std::uint64_t items_total = 0;
+  std::uint64_t bytes = 0;  // read so far
+  double seconds = 0.0;
+  bool done = false;
+};
+
+inline constexpr double kProgressIntervalSeconds = 0.1;
+
 struct ScanOptions {
   int threads = 0;  // 0: one per core
   std::uint64_t max_file_bytes = kDefaultMaxFileBytes;
   sources::WalkOptions walk;
+  std::function<void(const Progress&)> on_progress;  // git scans; called on one thread
 };
 
 // Scans files and directories; "-" stands for standard input. Not finalized: the caller sorts and redacts.

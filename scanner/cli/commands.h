@@ -46,6 +46,7 @@ struct GitOptions {
   std::string repository = ".";
   bool staged = false;
   bool uncommitted = false;
+  bool no_progress = false;
   std::string range;
   std::vector<std::string> branches;
   std::string since;  // YYYY-MM-DD

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "scanner/cli/commands.h"
+#include "scanner/cli/progress_line.h"
 #include "scanner/cli/report_output.h"
 #include "scanner/cli/rule_loading.h"
 #include "scanner/scan.h"
@@ -37,6 +38,7 @@ void add_git_command(CLI::App& app, GitOptions& options) {
       ->excludes(staged);
   cmd->add_option("--since", options.since, "History and ranges: skip commits older than this date (YYYY-MM-DD)")
       ->excludes(staged);
+  cmd->add_flag("--no-progress", options.no_progress, "No progress line on stderr (shown only on a terminal)");
   add_rule_options(*cmd, options.rule_options);
   add_report_options(*cmd, options.report_options);
 }
@@ -67,7 +69,10 @@ int run_git(const GitOptions& options) {
     return kExitError;
   }
   const keyward::ScanOptions scan_options{
-      .threads = options.report_options.threads, .max_file_bytes = options.report_options.max_file_size, .walk = {}};
+      .threads = options.report_options.threads,
+      .max_file_bytes = options.report_options.max_file_size,
+      .walk = {},
+      .on_progress = progress_line(options.no_progress ? ProgressDisplay::kOff : ProgressDisplay::kAuto)};
   report::Report report = scan_git(*rules, *plan, scan_options);
   return finish_report(report, options.report_options);
 }

@@ -187,6 +187,9 @@ TEST(GitHistoryE2E, AnEmptyRepositoryIsClean) {
   Repo repo;
   const auto run = run_keyward({"git", repo.path()});
   EXPECT_EQ(run.exit_code, 0) << run.err;
+  // stderr is a pipe here, not a terminal: no progress line, just the summary.
+  EXPECT_EQ(run.err.find('\r'), std::string::npos) << run.err;
+  EXPECT_EQ(run_keyward({"git", "--no-progress", repo.path()}).exit_code, 0);
 }
 
 TEST(GitHistoryE2E, AShallowCloneScansWhatItHas) {
