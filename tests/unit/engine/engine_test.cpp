@@ -111,6 +111,26 @@ TEST(Engine, ConfirmsAMultiLineMatchThatEndsFarFromItsStart) {
   EXPECT_EQ(matches[0].secret_end - matches[0].secret_start, body.size());
 }
 
+TEST(Engine, LargeCountedRepeatsStillGiveExactSecretSpans) {
+  // Submatches come from a program with the large upper bound dropped; the span must be the exact one.
+  const auto set = compile({rule("long", R"(key=([a-z0-9]{10,900})(?:;|$))")});
+  const std::string value = "abc123" + std::string(300, 'q') + "z9";
+  const std::string text = "x key=" + value + "; key=short;\nkey=" + std::string(950, 'a') + ";";
+  const auto matches = scan_text(set, text);
+  ASSERT_EQ(matches.size(), 1u);  // the 950-character run is over the bound; "short" is under it
+  EXPECT_EQ(text.substr(matches[0].secret_start, matches[0].secret_end - matches[0].secret_start), value);
+}
+
+TEST(Engine, AGatedRuleRunsOnlyAroundItsKeyword) {
+  Rule gated = rule("gated", R"(tok=([A-Za-z0-9]{12}))");
+  gated.keywords = {"acme"};
+  gated.keyword_distance = 64;
+  const auto set = compile({gated, rule("free", R"(other=([0-9]{6}))")});
+  const std::string far = std::string(5000, '.') + "\n";
+  EXPECT_EQ(scan_text(set, "acme tok=Ab3dEf7hIj9k" + far + "tok=Zq8LmN3pRt6v other=123456").size(), 2u);
+  EXPECT_EQ(scan_text(set, far + "tok=Zq8LmN3pRt6v" + far + "acme").size(), 0u);
+}
+
 TEST(Engine, ScratchIsReusableAcrossChunks) {
   const auto set = compile({rule("tok", R"(tok_([a-z]{6}))")});
   auto scratch = Scratch::create(set);
