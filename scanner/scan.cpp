@@ -52,27 +52,35 @@ bool has_scratch(const engine::RuleSet& rules, WorkerState& state, std::string_v
   return true;
 }
 
-void load_and_scan(const engine::RuleSet& rules, const std::string& path, const ScanOptions& options,
-                   WorkerState& state) {
+// Reads a file into the worker's buffer; a skip is counted and a failure is a diagnostic under `origin`.
+std::optional<std::string_view> load_counted(const std::string& file, std::string_view origin,
+                                             const ScanOptions& options, WorkerState& state) {
   report::Report& into = state.partial;
-  if (!has_scratch(rules, state, path)) return;
-  const auto loaded = sources::load_file(path, options.max_file_bytes, state.buffer);
+  const auto loaded = sources::load_file(file, options.max_file_bytes, state.buffer);
   switch (loaded.status) {
     case sources::LoadStatus::kLoaded:
-      scan_item(rules, path, std::string_view(state.buffer).substr(0, loaded.bytes), *state.scratch, into);
-      return;
+      return std::string_view(state.buffer).substr(0, loaded.bytes);
     case sources::LoadStatus::kBinary:
       ++into.stats.skipped.binary;
-      return;
+      break;
     case sources::LoadStatus::kTooLarge:
       ++into.stats.skipped.too_large;
-      return;
+      break;
     case sources::LoadStatus::kNotRegular:
       ++into.stats.skipped.special;
-      return;
+      break;
     case sources::LoadStatus::kError:
-      into.diagnostics.push_back({path, loaded.error});
-      return;
+      into.diagnostics.push_back({std::string(origin), loaded.error});
+      break;
+  }
+  return std::nullopt;
+}
+
+void load_and_scan(const engine::RuleSet& rules, const std::string& path, const ScanOptions& options,
+                   WorkerState& state) {
+  if (!has_scratch(rules, state, path)) return;
+  if (const auto bytes = load_counted(path, path, options, state)) {
+    scan_item(rules, path, *bytes, *state.scratch, state.partial);
   }
 }
 
@@ -143,24 +151,9 @@ void scan_git_item(const engine::RuleSet& rules, const sources::GitPlan& plan, c
   if (!has_scratch(rules, state, item.path)) return;
   std::string_view bytes = item.text;
   if (!item.disk_path.empty()) {
-    const auto loaded = sources::load_file(item.disk_path, options.max_file_bytes, state.buffer);
-    switch (loaded.status) {
-      case sources::LoadStatus::kLoaded:
-        bytes = std::string_view(state.buffer).substr(0, loaded.bytes);
-        break;
-      case sources::LoadStatus::kBinary:
-        ++into.stats.skipped.binary;
-        return;
-      case sources::LoadStatus::kTooLarge:
-        ++into.stats.skipped.too_large;
-        return;
-      case sources::LoadStatus::kNotRegular:
-        ++into.stats.skipped.special;
-        return;
-      case sources::LoadStatus::kError:
-        into.diagnostics.push_back({item.path, loaded.error});
-        return;
-    }
+    const auto loaded = load_counted(item.disk_path, item.path, options, state);
+    if (!loaded) return;
+    bytes = *loaded;
   } else if (item.blob) {
     if (auto read = plan.blobs->read(*item.blob, state.buffer); !read) {
       into.diagnostics.push_back({item.path, read.error().message});
