@@ -217,5 +217,16 @@ TEST(GitE2E, NotARepositoryIsAClearError) {
   EXPECT_NE(run.err.find("not a git repository"), std::string::npos) << run.err;
 }
 
+TEST(GitE2E, BadSinceDateAndUnknownBranchAreUsageErrors) {
+  Repo repo;
+  repo.commit("init");
+  auto run = run_keyward({"git", "--since", "yesterday", repo.path()});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("--since: 'yesterday' is not a date"), std::string::npos) << run.err;
+  run = run_keyward({"git", "--branch", "no-such-branch", repo.path()});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("unknown branch or revision 'no-such-branch'"), std::string::npos) << run.err;
+}
+
 }  // namespace
 }  // namespace keyward::testing
