@@ -142,18 +142,31 @@ bool overlaps(const Match& a, const Match& b) { return a.secret_start < b.secret
 void drop_shadowed_fallbacks(const RuleSet& rules, std::vector<Match>& matches) {
   auto rule_of = [&](const Match& m) -> const Rule& { return rules.rules()[m.rule].rule; };
   auto shadows = [&](const Match& other, const Match& m) {
-    if (&other == &m || rule_of(other).category != rule_of(m).category || !overlaps(m, other)) return false;
+    if (rule_of(other).category != rule_of(m).category || !overlaps(m, other)) return false;
     if (!rule_of(other).fallback) return true;
     return other.secret_start == m.secret_start && other.secret_end == m.secret_end && other.rule < m.rule;
   };
+  // Sorted by secret start, only neighbours can overlap: those starting before this secret ends, and those
+  // starting at most one confirm span earlier (no secret is longer). Linear for files with many matches.
+  std::sort(matches.begin(), matches.end(), [](const Match& a, const Match& b) {
+    return std::tie(a.secret_start, a.rule, a.start) < std::tie(b.secret_start, b.rule, b.start);
+  });
+  constexpr std::size_t kLongestSecret = 2 * std::size_t{kMaxConfirmWindowBytes};
   std::vector<Match> kept;
   kept.reserve(matches.size());
-  for (const auto& m : matches) {
-    if (rule_of(m).fallback &&
-        std::any_of(matches.begin(), matches.end(), [&](const Match& other) { return shadows(other, m); })) {
-      continue;
+  for (std::size_t i = 0; i < matches.size(); ++i) {
+    const Match& m = matches[i];
+    bool shadowed = false;
+    if (rule_of(m).fallback) {
+      for (std::size_t j = i + 1; !shadowed && j < matches.size() && matches[j].secret_start < m.secret_end; ++j) {
+        shadowed = shadows(matches[j], m);
+      }
+      for (std::size_t j = i; !shadowed && j > 0 && matches[j - 1].secret_start + kLongestSecret > m.secret_start;
+           --j) {
+        shadowed = shadows(matches[j - 1], m);
+      }
     }
-    kept.push_back(m);
+    if (!shadowed) kept.push_back(m);
   }
   matches = std::move(kept);
 }
@@ -214,10 +227,7 @@ Expected<std::vector<Match>> scan(const RuleSet& rules, std::string_view bytes, 
   for (auto rule : scratch.touched_rules) {
     for (const auto& region : scratch.regions[rule]) confirm(rules, rule, region, bytes, scratch, matches);
   }
-  drop_shadowed_fallbacks(rules, matches);
-  std::sort(matches.begin(), matches.end(), [](const Match& a, const Match& b) {
-    return std::tie(a.secret_start, a.rule, a.start) < std::tie(b.secret_start, b.rule, b.start);
-  });
+  drop_shadowed_fallbacks(rules, matches);  // also sorts them
   return matches;
 }
 

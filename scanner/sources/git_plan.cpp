@@ -119,11 +119,7 @@ struct PlanBuilder {
     const std::size_t deltas = git_diff_num_deltas(diff);
     for (std::size_t i = 0; i < deltas; ++i) {
       const git_diff_delta* delta = git_diff_get_delta(diff, i);
-      if (delta->status == GIT_DELTA_DELETED) {
-        ++plan.counts.deleted;
-        continue;
-      }
-      if (!is_scannable(*delta)) continue;
+      if (!is_scannable(*delta)) continue;  // deletions and the like: nothing new to scan
       if (delta->new_file.mode == GIT_FILEMODE_COMMIT) {
         ++plan.counts.submodules;
         continue;

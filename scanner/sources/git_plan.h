@@ -38,7 +38,6 @@ struct GitItem {
 struct GitCounts {
   std::uint64_t commits = 0;
   std::uint64_t submodules = 0;  // gitlinks, skipped
-  std::uint64_t deleted = 0;     // deletions, nothing to scan
   std::uint64_t binary = 0;      // binary changes git's diff recognised while planning
 };
 
