@@ -113,9 +113,11 @@ struct PlanBuilder {
 
   // The blobs a diff adds or changes, with their added lines when asked for.
   Expected<bool> add_diff(git_diff* diff, int commit, LineFilter filter, NewSide side = NewSide::kObjects) {
-    git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
-    find.flags = GIT_DIFF_FIND_RENAMES;
-    if (auto ok = check(git_diff_find_similar(diff, &find), "rename detection"); !ok) return ok;
+    if (filter == LineFilter::kAddedLines) {  // with every line scanned, a renamed blob needs no pairing
+      git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
+      find.flags = GIT_DIFF_FIND_RENAMES;
+      if (auto ok = check(git_diff_find_similar(diff, &find), "rename detection"); !ok) return ok;
+    }
     const std::size_t deltas = git_diff_num_deltas(diff);
     for (std::size_t i = 0; i < deltas; ++i) {
       const git_diff_delta* delta = git_diff_get_delta(diff, i);
