@@ -145,22 +145,12 @@ bool on_added_line(const sources::GitItem& item, const report::Finding& finding)
   return first != item.added_lines.end() && *first <= finding.end_line;
 }
 
-void scan_git_item(const engine::RuleSet& rules, const sources::GitPlan& plan, const sources::GitItem& item,
-                   const ScanOptions& options, WorkerState& state) {
+// Scans a git item's bytes: size and binary skips, the engine, then only findings on added lines, with the
+// item's commit.
+void scan_git_bytes(const engine::RuleSet& rules, const sources::GitPlan& plan, const sources::GitItem& item,
+                    std::string_view bytes, const ScanOptions& options, WorkerState& state) {
   report::Report& into = state.partial;
   if (!has_scratch(rules, state, item.path)) return;
-  std::string_view bytes = item.text;
-  if (!item.disk_path.empty()) {
-    const auto loaded = load_counted(item.disk_path, item.path, options, state);
-    if (!loaded) return;
-    bytes = *loaded;
-  } else if (item.blob) {
-    if (auto read = plan.blobs->read(*item.blob, state.buffer); !read) {
-      into.diagnostics.push_back({item.path, read.error().message});
-      return;
-    }
-    bytes = state.buffer;
-  }
   if (bytes.size() > options.max_file_bytes) {
     ++into.stats.skipped.too_large;
     return;
@@ -182,6 +172,24 @@ void scan_git_item(const engine::RuleSet& rules, const sources::GitPlan& plan, c
     ++kept;
   }
   into.findings.erase(kept, into.findings.end());
+}
+
+// Reads one item on its own (a commit message, a working-tree file, or a blob through libgit2) and scans it.
+void scan_git_item(const engine::RuleSet& rules, const sources::GitPlan& plan, const sources::GitItem& item,
+                   const ScanOptions& options, WorkerState& state) {
+  std::string_view bytes = item.text;
+  if (!item.disk_path.empty()) {
+    const auto loaded = load_counted(item.disk_path, item.path, options, state);
+    if (!loaded) return;
+    bytes = *loaded;
+  } else if (item.blob) {
+    if (auto read = plan.blobs->read(*item.blob, state.buffer); !read) {
+      state.partial.diagnostics.push_back({item.path, read.error().message});
+      return;
+    }
+    bytes = state.buffer;
+  }
+  scan_git_bytes(rules, plan, item, bytes, options, state);
 }
 
 // The same secret at the same path, found in several commits, is reported once: at the earliest of them.
@@ -212,15 +220,43 @@ report::Report scan_git(const engine::RuleSet& rules, const sources::GitPlan& pl
   report::Report report;
   const int threads = resolve_thread_count(options.threads);
   std::vector<WorkerState> workers(static_cast<std::size_t>(threads));
-  std::size_t next = 0;
+
+  // Blobs stored in packs are decoded a delta tree at a time (each chain applied once, in pack order); the rest,
+  // one item at a time.
+  std::vector<sources::ObjectId> wanted;
+  std::vector<std::size_t> wanted_item;
+  for (std::size_t i = 0; i < plan.items.size(); ++i) {
+    if (plan.items[i].blob && plan.items[i].disk_path.empty()) {
+      wanted.push_back(*plan.items[i].blob);
+      wanted_item.push_back(i);
+    }
+  }
+  const sources::PackReadPlan packed = plan.packs ? plan.packs->plan(wanted) : sources::PackReadPlan{};
+  std::vector<bool> in_pack(plan.items.size(), false);
+  for (std::size_t w = 0; w < wanted.size(); ++w) in_pack[wanted_item[w]] = true;
+  for (const std::size_t w : packed.unplanned) in_pack[wanted_item[w]] = false;
+  std::vector<std::size_t> singles;
+  for (std::size_t i = 0; i < plan.items.size(); ++i) {
+    if (!in_pack[i]) singles.push_back(i);
+  }
+
+  std::size_t next_root = 0, next_single = 0;
+  std::atomic<std::uint64_t> items_done{0};
   std::atomic<std::uint64_t> bytes_read{0};
   auto progress = [&](bool done) {
     return Progress{.commits = plan.counts.commits,
-                    .items_started = next,
+                    .items_done = items_done.load(std::memory_order_relaxed),
                     .items_total = plan.items.size(),
                     .bytes = bytes_read.load(std::memory_order_relaxed),
                     .seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
                     .done = done};
+  };
+  // Runs `scan` on a worker's state and counts what it read.
+  auto counted = [&](WorkerState& state, const auto& scan) {
+    const std::uint64_t before = state.partial.stats.bytes;
+    const std::uint64_t scanned = scan();
+    bytes_read.fetch_add(state.partial.stats.bytes - before, std::memory_order_relaxed);
+    items_done.fetch_add(scanned, std::memory_order_relaxed);
   };
   double last_report = 0.0;
   run_pipeline(threads, [&]() -> Task {
@@ -231,13 +267,30 @@ report::Report scan_git(const engine::RuleSet& rules, const sources::GitPlan& pl
         last_report = now.seconds;
       }
     }
-    if (next == plan.items.size()) return {};
-    const sources::GitItem& item = plan.items[next++];
-    return [&rules, &plan, &item, &options, &workers, &bytes_read](int worker) {
+    if (next_root < packed.roots.size()) {
+      const int root = packed.roots[next_root++];
+      return [&, root](int worker) {
+        auto& state = workers[static_cast<std::size_t>(worker)];
+        counted(state, [&] {
+          std::uint64_t scanned = 0;
+          const auto failed = plan.packs->read_tree(packed, root, [&](std::size_t w, std::string_view bytes) {
+            scan_git_bytes(rules, plan, plan.items[wanted_item[w]], bytes, options, state);
+            ++scanned;
+          });
+          // A corrupt pack entry: libgit2 reads the object or says why it cannot.
+          for (const std::size_t w : failed) scan_git_item(rules, plan, plan.items[wanted_item[w]], options, state);
+          return scanned + failed.size();
+        });
+      };
+    }
+    if (next_single == singles.size()) return {};
+    const sources::GitItem* item = &plan.items[singles[next_single++]];
+    return [&, item](int worker) {
       auto& state = workers[static_cast<std::size_t>(worker)];
-      const std::uint64_t before = state.partial.stats.bytes;
-      scan_git_item(rules, plan, item, options, state);
-      bytes_read.fetch_add(state.partial.stats.bytes - before, std::memory_order_relaxed);
+      counted(state, [&] {
+        scan_git_item(rules, plan, *item, options, state);
+        return std::uint64_t{1};
+      });
     };
   });
   if (options.on_progress) options.on_progress(progress(true));

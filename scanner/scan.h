@@ -20,7 +20,7 @@ inline constexpr std::uint64_t kDefaultMaxFileBytes = 10ull * 1024 * 1024;
 // `done` set.
 struct Progress {
   std::uint64_t commits = 0;
-  std::uint64_t items_started = 0;
+  std::uint64_t items_done = 0;
   std::uint64_t items_total = 0;
   std::uint64_t bytes = 0;  // read so far
   double seconds = 0.0;

@@ -18,11 +18,11 @@ void draw(const Progress& p) {
   }
   const double rate = p.seconds > 0 ? static_cast<double>(p.bytes) / p.seconds : 0.0;
   std::string eta = "?";
-  if (p.items_started > 0 && p.items_total >= p.items_started) {
-    const double per_item = p.seconds / static_cast<double>(p.items_started);
-    eta = fmt::format("{:.0f}s", per_item * static_cast<double>(p.items_total - p.items_started));
+  if (p.items_done > 0 && p.items_total >= p.items_done) {
+    const double per_item = p.seconds / static_cast<double>(p.items_done);
+    eta = fmt::format("{:.0f}s", per_item * static_cast<double>(p.items_total - p.items_done));
   }
-  std::fputs(fmt::format("\r\x1b[Kkeyward: {}/{} blobs, {} commits, {}, {}/s, ETA {}", p.items_started, p.items_total,
+  std::fputs(fmt::format("\r\x1b[Kkeyward: {}/{} blobs, {} commits, {}, {}/s, ETA {}", p.items_done, p.items_total,
                          p.commits, mebibytes(p.bytes), mebibytes(static_cast<std::uint64_t>(rate)), eta)
                  .c_str(),
              stderr);

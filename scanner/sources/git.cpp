@@ -6,9 +6,7 @@ namespace keyward::sources {
 
 GitLibrary::GitLibrary() {
   git_libgit2_init();
-  // Trees of neighbouring commits are read twice (as a commit's and as its child's parent tree): keep them cached.
   // A scanner only reads objects, so re-hashing each one to verify its id (SHA-1DC, slow) buys nothing.
-  git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, static_cast<size_t>(1) << 20);
   git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 }
 GitLibrary::~GitLibrary() { git_libgit2_shutdown(); }

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "scanner/sources/git.h"
+#include "scanner/sources/pack_backend.h"
 
 namespace keyward::sources {
 namespace {
@@ -73,6 +74,8 @@ bool is_scannable(const git_diff_delta& delta) {
          delta.status == GIT_DELTA_COPIED || delta.status == GIT_DELTA_TYPECHANGE ||
          delta.status == GIT_DELTA_UNTRACKED;
 }
+
+constexpr std::size_t kTreeCacheBytes = std::size_t{64} << 20;
 
 // Where a diff's new side lives: in the object database, or in the working tree.
 enum class NewSide { kObjects, kWorkdir };
@@ -186,23 +189,28 @@ struct PlanBuilder {
     const int index = static_cast<int>(plan.commits.size());
     plan.commits.push_back(commit_info(raw));
     ++plan.counts.commits;
+    add_message(raw, index);
+    // An unreadable tree or diff is this commit's diagnostic; the rest of the history is still scanned.
     auto tree = tree_of(raw);
-    if (!tree) return tl::unexpected(tree.error());
+    if (!tree) {
+      plan.diagnostics.push_back({plan.commits.back().id, tree.error().message});
+      return true;
+    }
     Tree parent_tree;
     if (git_commit_parentcount(raw) > 0) {
       git_commit* parent = nullptr;
       if (git_commit_parent(&parent, raw, 0) == 0) {
         Commit owned(parent);
         auto t = tree_of(parent);
-        if (!t) return tl::unexpected(t.error());
-        parent_tree = std::move(*t);
+        if (t) parent_tree = std::move(*t);  // else the parent's own diagnostic says why; all of this tree is new
       }  // else a shallow clone's boundary: its parent is not here, so the whole tree is new to us
     }
     git_diff_options options = GIT_DIFF_OPTIONS_INIT;
     options.flags = GIT_DIFF_SKIP_BINARY_CHECK;
     git_diff* diff = nullptr;
     if (auto ok = check(git_diff_tree_to_tree(&diff, repo, parent_tree.get(), tree->get(), &options), "diff"); !ok) {
-      return ok;
+      plan.diagnostics.push_back({plan.commits.back().id, ok.error().message});
+      return true;
     }
     Diff owned_diff(diff);
     const std::size_t before = plan.items.size();
@@ -213,7 +221,11 @@ struct PlanBuilder {
                                  [&](const GitItem& item) { return !seen_blobs->insert(to_hex(*item.blob)).second; });
       plan.items.erase(keep, plan.items.end());
     }
-    const char* message = git_commit_message(raw);
+    return true;
+  }
+
+  void add_message(const git_commit* commit, int index) {
+    const char* message = git_commit_message(commit);
     if (message != nullptr && message[0] != '\0') {
       plan.items.push_back(GitItem{.blob = std::nullopt,
                                    .text = message,
@@ -222,7 +234,6 @@ struct PlanBuilder {
                                    .added_lines = {},
                                    .commit = index});
     }
-    return true;
   }
 
   // Every commit reachable from `tips` and not from `hidden`, parents before children, each diffed and added.
@@ -258,7 +269,13 @@ struct PlanBuilder {
       }
       if ((excluded != nullptr && excluded->contains(key)) || !visited.insert(key).second) continue;
       git_commit* raw = nullptr;
-      if (git_commit_lookup(&raw, repo, &frame.oid) < 0) continue;  // not here: a shallow boundary
+      if (const int status = git_commit_lookup(&raw, repo, &frame.oid); status < 0) {
+        // Missing in a shallow clone is its boundary; anything else (a corrupt object) must not pass unnoticed.
+        if (status != GIT_ENOTFOUND || git_repository_is_shallow(repo) != 1) {
+          plan.diagnostics.push_back({key, fmt::format("cannot read commit: {}", last_git_error())});
+        }
+        continue;
+      }
       Commit commit(raw);
       stack.push_back({frame.oid, true});
       for (unsigned int p = git_commit_parentcount(raw); p > 0; --p)
@@ -377,7 +394,16 @@ Expected<GitPlan> plan_git(const std::string& repo_path, const GitOptions& optio
   if (git_repository_odb(&raw_odb, repo.get()) < 0) {
     return fail(fmt::format("cannot open the object database: {}", last_git_error()));
   }
+  Odb odb(raw_odb);
   PlanBuilder builder{.repo = repo.get(), .plan = {}};
+  builder.plan.packs =
+      std::make_shared<const PackSet>(PackSet::open(std::string(git_repository_commondir(repo.get())) + "objects"));
+  if (options.mode == GitMode::kRange || options.mode == GitMode::kHistory) {
+    // Commit after commit, each tree is a delta of the one read just before: cache decoded objects.
+    if (auto added = add_pack_backend(odb.get(), builder.plan.packs, kTreeCacheBytes); !added) {
+      return tl::unexpected(added.error());
+    }
+  }
   Expected<bool> planned = true;
   switch (options.mode) {
     case GitMode::kStaged:
@@ -393,12 +419,9 @@ Expected<GitPlan> plan_git(const std::string& repo_path, const GitOptions& optio
       planned = plan_history(builder, options);
       break;
   }
-  if (!planned) {
-    git_odb_free(raw_odb);
-    return tl::unexpected(planned.error());
-  }
+  if (!planned) return tl::unexpected(planned.error());
   builder.plan.blobs = std::make_shared<BlobReader>(
-      std::make_unique<BlobReader::Handles>(BlobReader::Handles{std::move(repo), Odb(raw_odb)}));
+      std::make_unique<BlobReader::Handles>(BlobReader::Handles{std::move(repo), std::move(odb)}));
   return std::move(builder.plan);
 }
 

@@ -11,10 +11,9 @@
 #include <vector>
 
 #include "scanner/error.h"
+#include "scanner/sources/pack.h"
 
 namespace keyward::sources {
-
-using ObjectId = std::array<unsigned char, 20>;
 
 struct CommitInfo {
   std::string id;  // full hex
@@ -62,6 +61,7 @@ struct GitPlan {
   GitCounts counts;
   Diagnostics diagnostics;
   std::shared_ptr<BlobReader> blobs;
+  std::shared_ptr<const PackSet> packs;  // the same objects, read in pack order when many are wanted
 };
 
 // kUncommitted: everything that could leak next: staged, unstaged and untracked files git does not ignore.

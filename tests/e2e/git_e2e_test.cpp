@@ -2,54 +2,17 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "tests/e2e/fixtures.h"
+#include "tests/support/git_repo.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
 
 namespace keyward::testing {
 namespace {
 
-class Repo {
- public:
-  Repo() { git({"init", "-q", "-b", "main", dir_.path()}, false); }
-
-  const TempDir& dir() const { return dir_; }
-  std::string path() const { return dir_.path(); }
-
-  // Runs git in the repository with a fixed identity and clock; the clock moves one minute a commit.
-  std::string git(std::vector<std::string> args, bool in_repo = true) {
-    std::vector<std::string> argv{"/usr/bin/git"};
-    if (in_repo) argv.insert(argv.end(), {"-C", dir_.path()});
-    argv.insert(argv.end(), args.begin(), args.end());
-    const std::string date = fmt_date();
-    const auto run = run_process(argv, {.env = {"GIT_AUTHOR_NAME=Ada Tester", "GIT_AUTHOR_EMAIL=ada@example.com",
-                                                "GIT_COMMITTER_NAME=Ada Tester", "GIT_COMMITTER_EMAIL=ada@example.com",
-                                                "GIT_AUTHOR_DATE=" + date, "GIT_COMMITTER_DATE=" + date,
-                                                "GIT_CONFIG_NOSYSTEM=1", "HOME=" + dir_.path()}});
-    EXPECT_EQ(run.exit_code, 0) << run.err;
-    return run.out;
-  }
-
-  std::string commit(const std::string& message) {
-    ++clock_;
-    git({"commit", "-q", "--allow-empty", "-m", message});
-    return head();
-  }
-
-  std::string head() {
-    std::string id = git({"rev-parse", "HEAD"});
-    id.erase(std::remove(id.begin(), id.end(), '\n'), id.end());
-    return id;
-  }
-
-  void write(const std::string& path, const std::string& bytes) const { dir_.write(path, bytes); }
-
- private:
-  std::string fmt_date() const { return std::to_string(1700000000 + clock_ * 60) + " +0000"; }
-  TempDir dir_;
-  int clock_ = 0;
-};
+using Repo = GitRepo;
 
 std::string key(int seed) { return "MISTRAL_API_KEY=" + fake_token(static_cast<std::uint32_t>(seed)) + "\n"; }
 
@@ -181,6 +144,58 @@ TEST(GitHistoryE2E, AttributesEachSecretToTheCommitThatIntroducedItAcrossBranche
   EXPECT_NE(run.out.find("\"commit\": \"" + on_feature + "\""), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("\"commit\": \"" + on_main + "\""), std::string::npos) << run.out;
   EXPECT_EQ(run.out.find("renamed.env"), std::string::npos) << "a rename is the same blob, already attributed";
+}
+
+// Many versions of one file, a secret in one of them: once repacked, most are deltas of deltas.
+void edit_many_times(Repo& repo) {
+  std::string notes;
+  for (int i = 0; i < 30; ++i) {
+    notes += "line " + std::to_string(i) + ": nothing to see in this line of the notes file\n";
+    repo.write("notes.txt", i == 12 ? notes + key(12) : notes);
+    repo.git({"add", "."});
+    repo.commit("edit " + std::to_string(i));
+  }
+}
+
+// A JSON report's findings, without the stats (which hold a time).
+std::string findings_of(const std::string& json) { return json.substr(0, json.find("\"stats\"")); }
+
+TEST(GitHistoryE2E, APackedRepositoryGivesTheSameFindingsAsLooseObjects) {
+  Repo repo;
+  edit_many_times(repo);
+  const auto loose = run_keyward({"git", "--format", "json", repo.path()});
+  const auto loose_range = run_keyward({"git", "--format", "json", "--range", "HEAD~25..HEAD", repo.path()});
+  repo.git({"repack", "-adfq", "--depth=50", "--window=50"});
+  const auto packed = run_keyward({"git", "--format", "json", repo.path()});
+  const auto packed_range = run_keyward({"git", "--format", "json", "--range", "HEAD~25..HEAD", repo.path()});
+  EXPECT_EQ(loose.exit_code, 1) << loose.err;
+  EXPECT_EQ(count(loose.out, "\"rule_id\""), 1u) << loose.out;
+  EXPECT_EQ(packed.exit_code, 1) << packed.err;
+  EXPECT_EQ(findings_of(packed.out), findings_of(loose.out));
+  EXPECT_EQ(packed_range.exit_code, 1) << packed_range.err;
+  EXPECT_EQ(findings_of(packed_range.out), findings_of(loose_range.out));
+}
+
+TEST(GitHistoryE2E, ACorruptPackIsADiagnosticAndTheRestIsStillScanned) {
+  Repo repo;
+  edit_many_times(repo);
+  repo.git({"repack", "-adfq", "--depth=50", "--window=50"});
+  repo.write("later.env", key(13));  // a loose object, readable whatever happens to the pack
+  repo.git({"add", "."});
+  repo.commit("later");
+  std::string pack_path;
+  for (const auto& entry : std::filesystem::directory_iterator(repo.path() + "/.git/objects/pack")) {
+    if (entry.path().extension() == ".pack") pack_path = entry.path();
+  }
+  ASSERT_FALSE(pack_path.empty());
+  std::filesystem::permissions(pack_path, std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
+  std::string bytes = read_file(pack_path);
+  for (std::size_t at = bytes.size() / 2; at < bytes.size() / 2 + 64; ++at) bytes[at] = static_cast<char>(~bytes[at]);
+  repo.write(pack_path.substr(repo.path().size() + 1), bytes);
+  const auto run = run_keyward({"git", "--format", "json", repo.path()});
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.err.find("cannot read"), std::string::npos) << run.err;
+  EXPECT_NE(run.out.find("later.env"), std::string::npos) << run.out;
 }
 
 TEST(GitHistoryE2E, AnEmptyRepositoryIsClean) {
