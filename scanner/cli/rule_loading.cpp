@@ -5,6 +5,11 @@
 #include <CLI/CLI.hpp>
 
 #include "scanner/config/database_cache.h"
+#include "scanner/config/prebuilt_database.h"
+
+// The prebuilt database's bytes (CMakeLists.txt, cmake/prebuilt_database.S.in).
+extern "C" const char keyward_prebuilt_database[];
+extern "C" const char keyward_prebuilt_database_end[];
 
 namespace keyward::cli {
 
@@ -34,8 +39,11 @@ Expected<engine::RuleSet> load_rules(const RuleOptions& options, const std::stri
   if (!resolved) return tl::unexpected(resolved.error());
   for (const auto& note : resolved->notes) std::cerr << "keyward: note: " << note << '\n';
   const auto cache_dir = config::default_cache_dir();
-  const auto cache = cache_dir ? std::optional(config::file_database_cache(*cache_dir)) : std::nullopt;
-  return config::compile_rules(std::move(*resolved), cache ? &*cache : nullptr);
+  const std::string_view prebuilt(keyward_prebuilt_database,
+                                  static_cast<std::size_t>(keyward_prebuilt_database_end - keyward_prebuilt_database));
+  const auto cache =
+      config::with_prebuilt(cache_dir ? config::file_database_cache(*cache_dir) : engine::DatabaseCache{}, prebuilt);
+  return config::compile_rules(std::move(*resolved), &cache);
 }
 
 }  // namespace keyward::cli

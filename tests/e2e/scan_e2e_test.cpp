@@ -56,6 +56,30 @@ TEST(ScanE2E, FindsMistralKeysInEnvPythonAndTypeScriptButNotDecoys) {
   EXPECT_EQ(run.out.find("decoys.md"), std::string::npos) << run.out;
 }
 
+// The default rules' database is linked into the binary: a first run compiles and caches nothing; a rule set
+// of the user's own is compiled once and cached.
+TEST(ScanE2E, DefaultRulesNeedNoCompiledCacheButOwnRulesAreCached) {
+  TempDir dir, cache;
+  write_project(dir);
+  const std::vector<std::string> env{"XDG_CACHE_HOME=" + cache.path()};
+  const auto run = run_keyward({"scan", "--format", "json", "."}, {.cwd = dir.path(), .env = env});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_NE(run.out.find("\"path\": \".env\""), std::string::npos) << run.out;
+  const auto cached_files = [&] {
+    std::size_t n = 0;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(cache.path())) {
+      n += entry.is_regular_file() ? 1 : 0;
+    }
+    return n;
+  };
+  EXPECT_EQ(cached_files(), 0u);
+  const std::string extra =
+      dir.write("extra.toml", "[[rules]]\nid = \"own-rule\"\ndescription = \"x\"\nregex = 'own_[a-z]{20}'\n");
+  const auto own = run_keyward({"scan", "--rules", extra, "."}, {.cwd = dir.path(), .env = env});
+  EXPECT_EQ(own.exit_code, 1) << own.err;
+  EXPECT_EQ(cached_files(), 1u);
+}
+
 TEST(ScanE2E, TextAndJsonReportsMatchTheirGoldenFiles) {
   TempDir dir;
   write_project(dir);
