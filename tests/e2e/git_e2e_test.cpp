@@ -68,6 +68,35 @@ TEST(GitStagedE2E, RenamesDeletionsBinariesAndSubmodulesBehave) {
   EXPECT_NE(run.out.find("\"submodules\": 1"), std::string::npos) << run.out;
 }
 
+// `git add -N` stages no content (the commit will not carry it), and a Git LFS pointer is a small text file whose
+// sha256 is no secret; a real secret staged beside them is still found.
+TEST(GitStagedE2E, IntentToAddEntriesAndLfsPointersBehave) {
+  Repo repo;
+  repo.write("README.md", "hello\n");
+  repo.git({"add", "."});
+  repo.commit("init");
+  repo.write("later.env", key(6));
+  repo.git({"add", "-N", "later.env"});
+  repo.write("assets/model.bin",
+             "version https://git-lfs.github.com/spec/v1\n"
+             "oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\n"
+             "size 12345\n");
+  repo.git({"add", "assets/model.bin"});
+  const auto clean = run_keyward({"git", "--staged", "--format", "json", repo.path()});
+  EXPECT_EQ(clean.exit_code, 0) << clean.out << clean.err;
+  EXPECT_NE(clean.out.find("\"files\": 1"), std::string::npos) << "the pointer is scanned as text: " << clean.out;
+  // What is only intended to be added is on disk, where --uncommitted looks.
+  const auto uncommitted = run_keyward({"git", "--uncommitted", "--format", "json", repo.path()});
+  EXPECT_EQ(uncommitted.exit_code, 1) << uncommitted.out << uncommitted.err;
+  EXPECT_NE(uncommitted.out.find("later.env"), std::string::npos) << uncommitted.out;
+  repo.write("config.env", key(7));
+  repo.git({"add", "config.env"});
+  const auto found = run_keyward({"git", "--staged", "--format", "json", repo.path()});
+  EXPECT_EQ(found.exit_code, 1) << found.err;
+  EXPECT_EQ(count(found.out, "\"rule_id\""), 1u) << found.out;
+  EXPECT_NE(found.out.find("config.env"), std::string::npos) << found.out;
+}
+
 TEST(GitUncommittedE2E, FindsStagedUnstagedAndUntrackedButNotIgnoredOnce) {
   Repo repo;
   repo.write(".gitignore", "*.log\n");
