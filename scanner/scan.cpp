@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "scanner/engine/allowlist.h"
+#include "scanner/engine/decode.h"
 #include "scanner/engine/engine.h"
 #include "scanner/engine/scratch.h"
 #include "scanner/parallel.h"
@@ -28,10 +29,10 @@ struct WorkerState {
 
 // Scans one loaded item into `into`: engine, then the per-item post-scan.
 void scan_item(const engine::RuleSet& rules, std::string_view path, std::string_view bytes, engine::Scratch& scratch,
-               report::Report& into) {
+               int max_decode_depth, report::Report& into) {
   ++into.stats.files;
   into.stats.bytes += bytes.size();
-  auto matches = engine::scan(rules, bytes, scratch);
+  auto matches = engine::scan_decoded(rules, bytes, scratch, max_decode_depth);
   if (!matches) {
     into.diagnostics.push_back({std::string(path), matches.error().message});
     return;
@@ -80,7 +81,7 @@ void load_and_scan(const engine::RuleSet& rules, const std::string& path, const 
                    WorkerState& state) {
   if (!has_scratch(rules, state, path)) return;
   if (const auto bytes = load_counted(path, path, options, state)) {
-    scan_item(rules, path, *bytes, *state.scratch, state.partial);
+    scan_item(rules, path, *bytes, *state.scratch, options.max_decode_depth, state.partial);
   }
 }
 
@@ -109,7 +110,7 @@ report::Report scan_paths(const engine::RuleSet& rules, const std::vector<std::s
       report.diagnostics.push_back({sources::kStdinPath, bytes.error().message});
       continue;
     }
-    merge(report, scan_bytes(rules, sources::kStdinPath, *bytes));
+    merge(report, scan_bytes(rules, sources::kStdinPath, *bytes, options.max_decode_depth));
   }
 
   sources::WorktreeWalker walker(std::move(walk_roots), options.walk);
@@ -160,7 +161,7 @@ void scan_git_bytes(const engine::RuleSet& rules, const sources::GitPlan& plan, 
     return;
   }
   const std::size_t before = into.findings.size();
-  scan_item(rules, item.path, bytes, *state.scratch, into);
+  scan_item(rules, item.path, bytes, *state.scratch, options.max_decode_depth, into);
   const sources::CommitInfo* commit = item.commit >= 0 ? &plan.commits[static_cast<std::size_t>(item.commit)] : nullptr;
   auto kept = into.findings.begin() + static_cast<std::ptrdiff_t>(before);
   for (auto it = kept; it != into.findings.end(); ++it) {
@@ -317,14 +318,15 @@ report::Report scan_git(const engine::RuleSet& rules, const sources::GitPlan& pl
   return report;
 }
 
-report::Report scan_bytes(const engine::RuleSet& rules, std::string_view path, std::string_view bytes) {
+report::Report scan_bytes(const engine::RuleSet& rules, std::string_view path, std::string_view bytes,
+                          int max_decode_depth) {
   report::Report report;
   auto scratch = engine::Scratch::create(rules);
   if (!scratch) {
     report.diagnostics.push_back({std::string(path), scratch.error().message});
     return report;
   }
-  scan_item(rules, path, bytes, *scratch, report);
+  scan_item(rules, path, bytes, *scratch, max_decode_depth, report);
   return report;
 }
 

@@ -71,6 +71,7 @@ int run_git(const GitOptions& options) {
   const keyward::ScanOptions scan_options{
       .threads = options.report_options.threads,
       .max_file_bytes = options.report_options.max_file_size,
+      .max_decode_depth = options.report_options.max_decode_depth,
       .walk = {},
       .on_progress = progress_line(options.no_progress ? ProgressDisplay::kOff : ProgressDisplay::kAuto)};
   report::Report report = scan_git(*rules, *plan, scan_options);

@@ -51,6 +51,9 @@ void add_report_options(CLI::App& cmd, ReportOptions& options) {
   cmd.add_option("-j,--threads", options.threads, "Worker threads (default: one per core)")->check(CLI::Range(1, 1024));
   cmd.add_option("--max-file-size", options.max_file_size, "Skip files larger than this (default 10MiB)")
       ->transform(CLI::AsSizeValue(false));
+  cmd.add_option("--max-decode-depth", options.max_decode_depth,
+                 "Decode base64, hex, percent-encoding and escapes this many times deep to find secrets (0: off)")
+      ->check(CLI::Range(0, 4));
 }
 
 int finish_report(report::Report& report, const ReportOptions& options) {

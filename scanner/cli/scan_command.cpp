@@ -30,6 +30,7 @@ int run_scan(const ScanOptions& options) {
   const keyward::ScanOptions scan_options{
       .threads = options.report_options.threads,
       .max_file_bytes = options.report_options.max_file_size,
+      .max_decode_depth = options.report_options.max_decode_depth,
       .walk = {
           .symlinks = options.follow_symlinks ? sources::SymlinkPolicy::kFollow : sources::SymlinkPolicy::kSkip,
           .ignore = options.no_ignore ? sources::IgnorePolicy::kScanAll : sources::IgnorePolicy::kRespectGitignore}};

@@ -41,7 +41,7 @@ Expected<RuleCheckResult> check_rules(const RuleFile& under_test, const RuleFile
     }
     auto findings_of_category = [&](const std::string& text) {
       std::set<std::string> ids;
-      for (const auto& f : scan_bytes(*compiled, "example", text).findings) {
+      for (const auto& f : scan_bytes(*compiled, "example", text, 0).findings) {
         if (f.category == rule.category) ids.insert(f.rule_id);
       }
       return ids;

@@ -136,41 +136,6 @@ void confirm(const RuleSet& rules, std::uint32_t rule_index, const HitRegion& re
 
 bool overlaps(const Match& a, const Match& b) { return a.secret_start < b.secret_end && b.secret_start < a.secret_end; }
 
-// A fallback (generic) match yields to a specific match of an overlapping secret in the same category, and of
-// two fallbacks finding the very same secret only the first rule's is kept. Rules of different categories
-// never shadow each other: an e-mail address does not hide the password around it.
-void drop_shadowed_fallbacks(const RuleSet& rules, std::vector<Match>& matches) {
-  auto rule_of = [&](const Match& m) -> const Rule& { return rules.rules()[m.rule].rule; };
-  auto shadows = [&](const Match& other, const Match& m) {
-    if (rule_of(other).category != rule_of(m).category || !overlaps(m, other)) return false;
-    if (!rule_of(other).fallback) return true;
-    return other.secret_start == m.secret_start && other.secret_end == m.secret_end && other.rule < m.rule;
-  };
-  // Sorted by secret start, only neighbours can overlap: those starting before this secret ends, and those
-  // starting at most one confirm span earlier (no secret is longer). Linear for files with many matches.
-  std::sort(matches.begin(), matches.end(), [](const Match& a, const Match& b) {
-    return std::tie(a.secret_start, a.rule, a.start) < std::tie(b.secret_start, b.rule, b.start);
-  });
-  constexpr std::size_t kLongestSecret = 2 * std::size_t{kMaxConfirmWindowBytes};
-  std::vector<Match> kept;
-  kept.reserve(matches.size());
-  for (std::size_t i = 0; i < matches.size(); ++i) {
-    const Match& m = matches[i];
-    bool shadowed = false;
-    if (rule_of(m).fallback) {
-      for (std::size_t j = i + 1; !shadowed && j < matches.size() && matches[j].secret_start < m.secret_end; ++j) {
-        shadowed = shadows(matches[j], m);
-      }
-      for (std::size_t j = i; !shadowed && j > 0 && matches[j - 1].secret_start + kLongestSecret > m.secret_start;
-           --j) {
-        shadowed = shadows(matches[j - 1], m);
-      }
-    }
-    if (!shadowed) kept.push_back(m);
-  }
-  matches = std::move(kept);
-}
-
 // The keyword-gated rules, scanned only in windows around the hits of their keywords (merged), or over the
 // whole item when a rule takes a keyword anywhere. A window reaches a keyword's distance plus the rule's longest
 // match either side, so every match the keyword can qualify lies wholly inside it.
@@ -206,6 +171,38 @@ Expected<bool> scan_gated(const RuleSet& rules, std::string_view bytes, Scratch&
 }
 
 }  // namespace
+
+void drop_shadowed_fallbacks(const RuleSet& rules, std::vector<Match>& matches) {
+  auto rule_of = [&](const Match& m) -> const Rule& { return rules.rules()[m.rule].rule; };
+  auto shadows = [&](const Match& other, const Match& m) {
+    if (rule_of(other).category != rule_of(m).category || !overlaps(m, other)) return false;
+    if (!rule_of(other).fallback) return true;
+    return other.secret_start == m.secret_start && other.secret_end == m.secret_end && other.rule < m.rule;
+  };
+  // Sorted by secret start, only neighbours can overlap: those starting before this secret ends, and those
+  // starting at most one confirm span earlier (no secret is longer). Linear for files with many matches.
+  std::sort(matches.begin(), matches.end(), [](const Match& a, const Match& b) {
+    return std::tie(a.secret_start, a.rule, a.start) < std::tie(b.secret_start, b.rule, b.start);
+  });
+  constexpr std::size_t kLongestSecret = 2 * std::size_t{kMaxConfirmWindowBytes};
+  std::vector<Match> kept;
+  kept.reserve(matches.size());
+  for (std::size_t i = 0; i < matches.size(); ++i) {
+    const Match& m = matches[i];
+    bool shadowed = false;
+    if (rule_of(m).fallback) {
+      for (std::size_t j = i + 1; !shadowed && j < matches.size() && matches[j].secret_start < m.secret_end; ++j) {
+        shadowed = shadows(matches[j], m);
+      }
+      for (std::size_t j = i; !shadowed && j > 0 && matches[j - 1].secret_start + kLongestSecret > m.secret_start;
+           --j) {
+        shadowed = shadows(matches[j - 1], m);
+      }
+    }
+    if (!shadowed) kept.push_back(m);
+  }
+  matches = std::move(kept);
+}
 
 Expected<std::vector<Match>> scan(const RuleSet& rules, std::string_view bytes, Scratch& scratch) {
   std::vector<Match> matches;

@@ -16,4 +16,9 @@ namespace keyward::engine {
 // overlapping secret. Returns an error only when Hyperscan itself fails.
 Expected<std::vector<Match>> scan(const RuleSet& rules, std::string_view bytes, Scratch& scratch);
 
+// A fallback (generic) match yields to a specific match of an overlapping secret in the same category, and of
+// two fallbacks finding the very same secret only the first rule's is kept. Rules of different categories
+// never shadow each other: an e-mail address does not hide the password around it. Sorts `matches`.
+void drop_shadowed_fallbacks(const RuleSet& rules, std::vector<Match>& matches);
+
 }  // namespace keyward::engine

@@ -35,6 +35,7 @@ void write_json(const Report& report, std::ostream& out) {
                             {"secret", f.secret},
                             {"entropy", rounded(f.entropy)},
                             {"fingerprint", f.fingerprint}});
+    if (!f.encoding.empty()) findings.back()["encoding"] = f.encoding;
     if (!f.git.commit.empty()) {
       auto& entry = findings.back();
       entry["commit"] = f.git.commit;

@@ -65,7 +65,10 @@ std::vector<Finding> locate(const engine::RuleSet& rules, std::string_view path,
       continue;
     }
 
-    const std::string_view secret = bytes.substr(match.secret_start, match.secret_end - match.secret_start);
+    // Found through a decoding: the span is the encoded text, the secret is what it decodes to.
+    const std::string_view secret = match.encoding.empty()
+                                        ? bytes.substr(match.secret_start, match.secret_end - match.secret_start)
+                                        : std::string_view(match.decoded_secret);
     const std::size_t excerpt_start =
         std::max(begin.line_start, match.secret_start > kExcerptContextBytes ? match.secret_start - kExcerptContextBytes
                                                                              : std::size_t{0});
@@ -82,6 +85,7 @@ std::vector<Finding> locate(const engine::RuleSet& rules, std::string_view path,
         .end_line = finish.line,
         .end_column = static_cast<int>(last_byte - finish.line_start) + 2,
         .secret = std::string(secret),
+        .encoding = match.encoding,
         .entropy = match.entropy,
         .fingerprint = fingerprint(rule.rule.id, path, secret),
         .line_text = std::string(bytes.substr(excerpt_start, excerpt_end - excerpt_start)),

@@ -36,6 +36,7 @@ struct Finding {
   int end_line = 0;    // of the secret's last byte
   int end_column = 0;  // 1-based byte column just past the secret's last byte (exclusive)
   std::string secret;
+  std::string encoding;  // how the secret was encoded where it was found ("base64", ...); empty: as it is
   double entropy = 0.0;
   std::string fingerprint;
   std::string line_text;              // the first line of the match, cut to a window around the secret

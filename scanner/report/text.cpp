@@ -56,6 +56,7 @@ void write_text(const Report& report, std::ostream& out, Color color) {
     out << fmt::format("{}{}:{}:{}{}: {}{}{} [{}] {}\n", s.path, printable(f.path), f.line, f.column, s.reset, s.rule,
                        f.rule_id, s.reset, engine::to_string(f.severity), f.description);
     out << fmt::format("    secret: {}\n", printable(f.secret));
+    if (!f.encoding.empty()) out << fmt::format("    encoding: {}\n", f.encoding);
     if (!f.git.commit.empty()) {
       out << fmt::format("    commit: {} by {} <{}> on {}\n", f.git.commit, printable(f.git.author),
                          printable(f.git.email), f.git.date);

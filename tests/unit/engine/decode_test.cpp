@@ -1,0 +1,101 @@
+// The decoders and the decoding scan: spans point at the encoded bytes, nested encodings are named in order,
+// binary data is not decoded, and a rule's context keyword outside the encoded run still counts.
+#include "scanner/engine/decode.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace keyward::engine {
+namespace {
+
+RuleSet compile(std::vector<Rule> rules) {
+  auto set = RuleSet::compile(std::move(rules), {.global_allowlist = {}, .phone_check = nullptr});
+  EXPECT_TRUE(set.has_value()) << (set ? "" : set.error().message);
+  return std::move(*set);
+}
+
+std::vector<Match> scan_text(const RuleSet& set, std::string_view text, int depth = kDefaultMaxDecodeDepth) {
+  auto scratch = Scratch::create(set);
+  EXPECT_TRUE(scratch.has_value());
+  auto matches = scan_decoded(set, text, *scratch, depth);
+  EXPECT_TRUE(matches.has_value());
+  return *matches;
+}
+
+TEST(Decode, Base64HexAndPercent) {
+  EXPECT_EQ(decode_base64("aGVsbG8gd29ybGQ="), "hello world");
+  EXPECT_EQ(decode_base64("aGVsbG8gd29ybGQ"), "hello world");
+  EXPECT_EQ(decode_base64("-_8"), std::string("\xfb\xff", 2)) << "URL-safe alphabet";
+  EXPECT_EQ(decode_base64("abcde"), std::nullopt) << "a length no encoder makes";
+  EXPECT_EQ(decode_base64("ab$d"), std::nullopt);
+  EXPECT_EQ(decode_hex("68656c6C6f"), "hello");
+  EXPECT_EQ(decode_hex("6865f"), std::nullopt);
+  EXPECT_EQ(decode_hex("zz"), std::nullopt);
+  EXPECT_EQ(decode_percent("p%40ss%2"), "p@ss%2");
+  EXPECT_TRUE(mostly_printable("plain text\twith a tab\n"));
+  EXPECT_FALSE(mostly_printable(std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16)));
+  EXPECT_FALSE(mostly_printable(""));
+}
+
+TEST(Decode, FindsATokenInBase64AtTheEncodedSpan) {
+  const auto set = compile({Rule{.id = "tok", .description = "t", .regex = R"(\b(tok_[a-z0-9]{12})\b)"}});
+  const std::string encoded = "dG9rX2FiY2RlZjEyMzQ1Ng==";  // tok_abcdef123456
+  const std::string text = "first line\nvalue: " + encoded + " end\n";
+  const auto matches = scan_text(set, text);
+  ASSERT_EQ(matches.size(), 1u);
+  EXPECT_EQ(matches[0].encoding, "base64");
+  EXPECT_EQ(matches[0].decoded_secret, "tok_abcdef123456");
+  EXPECT_EQ(text.substr(matches[0].secret_start, matches[0].secret_end - matches[0].secret_start), encoded);
+  EXPECT_TRUE(scan_text(set, text, 0).empty()) << "depth 0 decodes nothing";
+}
+
+TEST(Decode, NestedEncodingsAreNamedOutermostFirst) {
+  const auto set = compile({Rule{.id = "tok", .description = "t", .regex = R"(\b(tok_[a-z0-9]{12})\b)"}});
+  // hex of "tok_abcdef123456", then base64 of that hex.
+  const std::string hex = "746f6b5f616263646566313233343536";
+  const std::string outer = "NzQ2ZjZiNWY2MTYyNjM2NDY1NjYzMTMyMzMzNDM1MzY=";
+  ASSERT_EQ(decode_base64(outer), hex);
+  const auto matches = scan_text(set, "x = " + outer + "\n");
+  ASSERT_EQ(matches.size(), 1u);
+  EXPECT_EQ(matches[0].encoding, "base64,hex");
+  EXPECT_EQ(matches[0].decoded_secret, "tok_abcdef123456");
+  EXPECT_TRUE(scan_text(set, "x = " + outer + "\n", 1).empty()) << "one level is not enough";
+}
+
+TEST(Decode, AKeywordBesideTheEncodedRunGivesContext) {
+  Rule r{.id = "ctx", .description = "t", .regex = R"((?i)acme_key\s*[:=]\s*([A-Za-z0-9]{16})\b)"};
+  r.keywords = {"acme"};
+  const auto set = compile({r});
+  const auto matches = scan_text(set, "ACME_KEY: UTd3RTlyVDV5VTF1STJvUDM=\n");  // Q7wE9rT5yU1uI2oP3
+  ASSERT_EQ(matches.size(), 0u) << "17 characters: the rule wants 16 then a boundary";
+  const auto found = scan_text(set, "ACME_KEY: UTd3RTlyVDV5VTF1STJvUA==\n");  // Q7wE9rT5yU1uI2oP
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].decoded_secret, "Q7wE9rT5yU1uI2oP");
+}
+
+TEST(Decode, EscapesAndPercentEncodingInAWindow) {
+  const auto set = compile({Rule{.id = "tok", .description = "t", .regex = R"(\b(tok_[a-z0-9]{12})\b)"}});
+  const std::string escaped = R"({"log": "started\ntok_abcdef123456 in use"})";
+  const auto matches = scan_text(set, escaped);
+  ASSERT_EQ(matches.size(), 1u);
+  EXPECT_EQ(matches[0].encoding, "escape");
+  EXPECT_EQ(escaped.substr(matches[0].secret_start, matches[0].secret_end - matches[0].secret_start),
+            "tok_abcdef123456");
+  const std::string url = "https://example.com/?q=x%3Dtok_abcdef123456";
+  const auto in_url = scan_text(set, url);
+  ASSERT_EQ(in_url.size(), 1u);
+  EXPECT_EQ(in_url[0].encoding, "percent");
+}
+
+TEST(Decode, BinaryAndIdentifiersAreNotDecoded) {
+  const auto set = compile({Rule{.id = "any", .description = "t", .regex = R"(([\x00-\x08]{4}))"}});
+  // Base64 of binary bytes, and long identifiers that happen to be valid base64.
+  const std::string text =
+      "img = iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==\n"
+      "getElementsByClassName querySelectorAllForTesting node_modules/some-package/lib/index.js\n";
+  EXPECT_TRUE(scan_text(set, text).empty());
+}
+
+}  // namespace
+}  // namespace keyward::engine
