@@ -2,6 +2,7 @@
 
 #include <git2.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -207,6 +208,16 @@ struct Auditor {
     }
   }
 
+  // The entry's literal exceptions (.env.example) that appending `pattern` would hide, when re-including them
+  // cannot un-ignore anything that some rule ignores today.
+  void keep_templates(const SensitivePath& entry, const std::string& pattern) {
+    for (const auto& name : entry.except) {
+      if (name.find_first_of("*?[/\\") != std::string::npos || !glob_matches(pattern, name)) continue;
+      if (ignore.could_ignore_name(name)) continue;
+      if (std::find(result.keep.begin(), result.keep.end(), name) == result.keep.end()) result.keep.push_back(name);
+    }
+  }
+
   // Each pattern (of an entry without a content condition) whose probe path git would not ignore at the root.
   void audit_patterns() {
     for (const auto& entry : list) {
@@ -217,6 +228,7 @@ struct Auditor {
         if (directory) probe.pop_back();
         if (ignore.ignored(probe, directory ? sources::PathKind::kDirectory : sources::PathKind::kFile)) continue;
         result.uncovered.push_back(pattern);
+        keep_templates(entry, pattern);
         add(make_finding(kRuleUncovered, entry, pattern, engine::Severity::kLow,
                          fmt::format("no ignore rule covers this pattern (git would not ignore {}{} at the repository "
                                      "root); `keyward audit --fix` adds it to .gitignore",

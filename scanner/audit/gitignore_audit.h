@@ -19,6 +19,7 @@ enum class History { kSkip, kScan };
 struct AuditResult {
   report::Report report;               // not finalized
   std::vector<std::string> uncovered;  // the uncovered patterns, in list order: what --fix appends
+  std::vector<std::string> keep;       // template names to re-include after them (`!.env.example`), proven safe
   std::string gitignore_path;          // the root .gitignore (it may not exist yet)
 };
 

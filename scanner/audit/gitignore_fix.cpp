@@ -23,7 +23,8 @@ std::set<std::string, std::less<>> lines_of(std::string_view text) {
 
 }  // namespace
 
-std::string append_patterns(std::string_view old, const std::vector<std::string>& missing) {
+std::string append_patterns(std::string_view old, const std::vector<std::string>& missing,
+                            const std::vector<std::string>& keep) {
   const auto present = lines_of(old);
   std::vector<std::string> added;
   std::set<std::string, std::less<>> seen;
@@ -31,7 +32,11 @@ std::string append_patterns(std::string_view old, const std::vector<std::string>
     if (!present.contains(pattern) && seen.insert(pattern).second) added.push_back(pattern);
   }
   std::string out(old);
-  if (added.empty()) return out;
+  if (added.empty()) return out;  // nothing new to ignore, so nothing to keep from it either
+  for (const auto& name : keep) {
+    const std::string negation = "!" + name;
+    if (!present.contains(negation) && seen.insert(negation).second) added.push_back(negation);
+  }
   const std::string eol = old.find("\r\n") != std::string_view::npos ? "\r\n" : "\n";
   const bool ends_with_newline = old.empty() || old.back() == '\n';
   if (!old.empty()) {

@@ -33,7 +33,7 @@ bool fix_gitignore(const audit::AuditResult& result) {
     }
     old = text.str();
   }
-  const std::string updated = audit::append_patterns(old, result.uncovered);
+  const std::string updated = audit::append_patterns(old, result.uncovered, result.keep);
   if (updated == old) {
     std::cerr << "keyward: .gitignore already covers every sensitive pattern\n";
     return true;

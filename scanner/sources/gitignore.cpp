@@ -3,6 +3,7 @@
 #include <git2.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -255,6 +256,20 @@ bool GitIgnore::ignored(std::string_view path, PathKind kind) {
   const IgnorePattern* hit =
       last_match(path, kind, slash == std::string_view::npos ? std::string_view() : path.substr(0, slash + 1));
   return hit != nullptr && !hit->negative;
+}
+
+bool GitIgnore::could_ignore_name(std::string_view name) {
+  const auto could_match = [&](const IgnorePattern& p) {
+    if (p.negative) return false;
+    if (p.basename_only) return wildmatch(p.pattern, name, false);
+    const std::string_view last = std::string_view(p.pattern).substr(p.pattern.rfind('/') + 1);
+    return last.find("**") != std::string_view::npos || wildmatch(last, name, true);
+  };
+  const std::vector<IgnorePattern>* lists[] = {&patterns_in(""), &info_exclude_, &excludes_file_};
+  for (const auto* list : lists) {
+    if (std::any_of(list->begin(), list->end(), could_match)) return true;
+  }
+  return false;
 }
 
 }  // namespace keyward::sources

@@ -42,6 +42,11 @@ class GitIgnore {
   // Whether git would ignore the untracked `path` (relative to the working tree, '/'-separated, no trailing '/').
   bool ignored(std::string_view path, PathKind kind);
 
+  // Whether any ignore rule that a line appended to the root .gitignore would override (the root .gitignore,
+  // info/exclude, core.excludesFile) might ignore a file or directory called `name`, at any depth. Errs towards
+  // yes: `keyward audit --fix` writes `!name` only when this is false, so the negation un-ignores nothing.
+  bool could_ignore_name(std::string_view name);
+
  private:
   // The last pattern matching `path` in the lists that apply to it (deepest first), or nullptr.
   const IgnorePattern* last_match(std::string_view path, PathKind kind, std::string_view deepest_dir);

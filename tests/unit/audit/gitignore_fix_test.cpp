@@ -33,11 +33,18 @@ TEST(GitignoreFix, KeepsAMissingFinalNewlineMissing) {
   EXPECT_EQ(append_patterns(fixed, {".env", "*.pem"}), fixed);
 }
 
-TEST(GitignoreFix, NeverRemovesReordersOrNegates) {
+TEST(GitignoreFix, NeverRemovesReordersOrNegatesUnasked) {
   const std::string old = "!keep.env\n.env\n\n\n*.tmp   \r\n";
   const std::string fixed = append_patterns(old, {".env.local"});
   EXPECT_TRUE(fixed.starts_with(old));
   EXPECT_EQ(fixed.substr(old.size()).find('!'), std::string::npos);
+}
+
+TEST(GitignoreFix, ReincludesTemplatesOnlyAfterANewPattern) {
+  const std::string fixed = append_patterns("a\n", {".env.*"}, {".env.example", ".env.sample"});
+  EXPECT_EQ(fixed, "a\n\n" + kHeader + "\n.env.*\n!.env.example\n!.env.sample\n");
+  EXPECT_EQ(append_patterns(fixed, {".env.*"}, {".env.example", ".env.sample"}), fixed);
+  EXPECT_EQ(append_patterns("a\n", {}, {".env.example"}), "a\n");
 }
 
 TEST(GitignoreFix, FollowsCrlfLineEndings) {

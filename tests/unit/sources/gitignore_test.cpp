@@ -133,6 +133,30 @@ TEST(GitIgnore, DecidesLikeGitCheckIgnoreOnEveryPath) {
   std::cout << "compared " << paths.size() << " paths with git check-ignore, " << ignored << " ignored\n";
 }
 
+TEST(GitIgnore, CouldIgnoreNameLooksAtEveryRuleARootLineOverrides) {
+  TempDir dir;
+  const std::string repo = dir / "repo";
+  ASSERT_EQ(run_process({"/usr/bin/git", "init", "-q", repo}).exit_code, 0);
+  dir.write("repo/.gitignore", "*.log\nconfig/.env.sample\n!.env.example\n");
+  dir.write("repo/sub/.gitignore", ".env.dist\n");  // deeper: a root line cannot override it
+  dir.write("repo/.git/info/exclude", ".env.t*\n");
+  dir.write("global-ignore", "deep/**\n");
+  ASSERT_EQ(run_process({"/usr/bin/git", "-C", repo, "config", "core.excludesFile", dir / "global-ignore"}).exit_code,
+            0);
+  GitLibrary git;
+  Repository handle = discover_repository(repo);
+  ASSERT_NE(handle, nullptr);
+  GitIgnore ignore(handle.get());
+  EXPECT_TRUE(ignore.could_ignore_name("x.log"));
+  EXPECT_TRUE(ignore.could_ignore_name(".env.sample"));    // its last component
+  EXPECT_TRUE(ignore.could_ignore_name(".env.template"));  // info/exclude
+  EXPECT_TRUE(ignore.could_ignore_name("anything"));       // "**" could match any name
+  dir.write("global-ignore", "");
+  GitIgnore without_global(handle.get());
+  EXPECT_FALSE(without_global.could_ignore_name(".env.example"));  // only a negation names it
+  EXPECT_FALSE(without_global.could_ignore_name(".env.dist"));
+}
+
 TEST(GitIgnore, ParsesLinesAsGitDoes) {
   const auto patterns =
       parse_ignore_file("\xEF\xBB\xBF# comment\n\n!keep.log\r\nbuild/\ntrail  \nspace\\ \n/a/b\n", "sub/");
