@@ -1,5 +1,6 @@
 // `keyward git [--staged | --range A..B] [REPO]`: what is staged (pre-commit), what a range of commits adds (a
-// pull request or a push), or every blob in history, through the engine and reported with commits.
+// pull request or a push), or every blob in history, through the engine and reported with commits. With --staged,
+// a newly staged sensitive file (scanner/audit/staged_files.h) is a finding too.
 #include <ctime>
 
 #include <fmt/format.h>
