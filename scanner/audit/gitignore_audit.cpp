@@ -20,7 +20,7 @@
 namespace keyward::audit {
 namespace {
 
-constexpr std::size_t kMaxContentBytes = 1024 * 1024;  // content conditions look at the first MiB
+constexpr std::size_t kMaxContentBytes = std::size_t{1024} * 1024;  // content conditions look at the first MiB
 
 template <typename T, void (*Free)(T*)>
 struct Freer {
