@@ -55,6 +55,14 @@ struct GitOptions {
   ReportOptions report_options;
 };
 
+struct AuditOptions {
+  std::string repository = ".";
+  bool history = false;
+  bool fix = false;
+  std::optional<std::string> config;
+  ReportOptions report_options;
+};
+
 struct RulesOptions {
   std::string format = "text";
   std::vector<std::string> files;
@@ -66,6 +74,9 @@ int run_scan(const ScanOptions& options);
 
 void add_git_command(CLI::App& app, GitOptions& options);
 int run_git(const GitOptions& options);
+
+void add_audit_command(CLI::App& app, AuditOptions& options);
+int run_audit(const AuditOptions& options);
 
 void add_rules_commands(CLI::App& app, RulesOptions& options, CLI::App*& list, CLI::App*& check);
 int run_rules_list(const RulesOptions& options);

@@ -1,10 +1,12 @@
 // `keyward git [--staged | --range A..B] [REPO]`: what is staged (pre-commit), what a range of commits adds (a
-// pull request or a push), or every blob in history, through the engine and reported with commits.
+// pull request or a push), or every blob in history, through the engine and reported with commits. With --staged,
+// a newly staged sensitive file (scanner/audit/staged_files.h) is a finding too.
 #include <ctime>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "scanner/audit/staged_files.h"
 #include "scanner/cli/commands.h"
 #include "scanner/cli/progress_line.h"
 #include "scanner/cli/report_output.h"
@@ -14,6 +16,13 @@
 
 namespace keyward::cli {
 namespace {
+
+Expected<std::vector<report::Finding>> staged_sensitive_files(const std::string& repository,
+                                                              const std::optional<std::string>& config) {
+  auto list = load_sensitive_paths(config, repository);
+  if (!list) return tl::unexpected(list.error());
+  return audit::staged_sensitive_files(repository, *list);
+}
 
 std::optional<std::int64_t> parse_date(const std::string& text) {
   std::tm tm{};
@@ -75,6 +84,15 @@ int run_git(const GitOptions& options) {
       .walk = {},
       .on_progress = progress_line(options.no_progress ? ProgressDisplay::kOff : ProgressDisplay::kAuto)};
   report::Report report = scan_git(*rules, *plan, scan_options);
+  if (git.mode == sources::GitMode::kStaged) {
+    // A newly staged .env or private key is a finding even when no rule matches its content (issue #5).
+    auto sensitive = staged_sensitive_files(options.repository, options.rule_options.config);
+    if (!sensitive) {
+      print_error(sensitive.error().message);
+      return kExitError;
+    }
+    for (auto& finding : *sensitive) report.findings.push_back(std::move(finding));
+  }
   return finish_report(report, options.report_options);
 }
 

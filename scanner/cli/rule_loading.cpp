@@ -46,4 +46,9 @@ Expected<engine::RuleSet> load_rules(const RuleOptions& options, const std::stri
   return config::compile_rules(std::move(*resolved), &cache);
 }
 
+Expected<audit::SensitivePaths> load_sensitive_paths(const std::optional<std::string>& config,
+                                                     const std::string& first_path) {
+  return audit::load_sensitive_paths(config ? config : config::discover_config(first_path));
+}
+
 }  // namespace keyward::cli

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "scanner/audit/sensitive_paths.h"
 #include "scanner/cli/commands.h"
 #include "scanner/config/config.h"
 #include "scanner/engine/rule_set.h"
@@ -17,5 +18,10 @@ config::CategoryFilter category_filter(const std::string& name);
 
 // The rules for a scan whose first path is `first_path` (used to discover .keyward.toml).
 Expected<engine::RuleSet> load_rules(const RuleOptions& options, const std::string& first_path);
+
+// The sensitive-path list of the audit and the staged scan: built-in, plus the [audit] table of the config
+// (`config`, else the one discovered for `first_path`).
+Expected<audit::SensitivePaths> load_sensitive_paths(const std::optional<std::string>& config,
+                                                     const std::string& first_path);
 
 }  // namespace keyward::cli

@@ -43,6 +43,7 @@ void write_json(const Report& report, std::ostream& out) {
       entry["email"] = f.git.email;
       entry["date"] = f.git.date;
     }
+    if (!f.message.empty()) findings.back()["message"] = f.message;
   }
   Json diagnostics = Json::array();
   for (const auto& d : report.diagnostics) diagnostics.push_back(Json{{"origin", d.origin}, {"message", d.message}});

@@ -56,6 +56,7 @@ void finalize(Report& report, Redaction redaction) {
   });
   if (redaction == Redaction::kShow) return;
   for (auto& finding : findings) {
+    if (finding.secret.empty()) continue;  // a finding about a whole file has no secret to hide
     finding.secret = redact(finding.secret);
     redact_line(finding);
   }

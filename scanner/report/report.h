@@ -43,6 +43,7 @@ struct Finding {
   Span marked;                        // the secret within line_text
   std::vector<Span> secrets_in_line;  // every secret found on that line (this one included), for redaction
   CommitFields git;
+  std::string message;  // what to do; set on findings about a whole file (line 0, no secret), such as the audit's
 };
 
 struct SkipCounts {

@@ -53,6 +53,16 @@ std::string human_bytes(std::uint64_t bytes) {
 void write_text(const Report& report, std::ostream& out, Color color) {
   const Style s = style_for(color);
   for (const auto& f : report.findings) {
+    if (f.line == 0) {  // about a whole file (or a pattern): no line to show
+      out << fmt::format("{}{}{}: {}{}{} [{}] {}\n", s.path, printable(f.path), s.reset, s.rule, f.rule_id, s.reset,
+                         engine::to_string(f.severity), f.description);
+      if (!f.git.commit.empty()) {
+        out << fmt::format("    commit: {} by {} <{}> on {}\n", f.git.commit, printable(f.git.author),
+                           printable(f.git.email), f.git.date);
+      }
+      if (!f.message.empty()) out << fmt::format("    {}\n", printable(f.message));
+      continue;
+    }
     out << fmt::format("{}{}:{}:{}{}: {}{}{} [{}] {}\n", s.path, printable(f.path), f.line, f.column, s.reset, s.rule,
                        f.rule_id, s.reset, engine::to_string(f.severity), f.description);
     out << fmt::format("    secret: {}\n", printable(f.secret));
