@@ -60,11 +60,23 @@ struct RulesOptions {
   RuleOptions rule_options;
 };
 
+struct FilterOptions {
+  std::string input = "auto";  // auto | text | json
+  std::optional<std::string> policy;
+  std::string env;
+  std::optional<std::string> audit_log;
+  std::optional<std::string> config;
+  std::vector<std::string> rules;
+};
+
 void add_scan_command(CLI::App& app, ScanOptions& options);
 int run_scan(const ScanOptions& options);
 
 void add_git_command(CLI::App& app, GitOptions& options);
 int run_git(const GitOptions& options);
+
+void add_filter_command(CLI::App& app, FilterOptions& options);
+int run_filter(const FilterOptions& options);
 
 void add_rules_commands(CLI::App& app, RulesOptions& options, CLI::App*& list, CLI::App*& check);
 int run_rules_list(const RulesOptions& options);

@@ -172,7 +172,8 @@ Expected<RuleFile> parse_rule_file(std::string_view text, const std::string& nam
   RuleFile file;
   std::vector<std::string> errors;
   for (const auto& [key, value] : document) {
-    if (key.str() != "rules" && key.str() != "allowlist" && key.str() != "disabled_rules") {
+    // [filter] is the content filter's policy, read by scanner/filter/policy.cpp from the same file.
+    if (key.str() != "rules" && key.str() != "allowlist" && key.str() != "disabled_rules" && key.str() != "filter") {
       errors.push_back(fmt::format("{}: unknown top-level key '{}' ({})", name, key.str(), line_of(value)));
     }
   }
