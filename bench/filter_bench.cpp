@@ -70,6 +70,19 @@ std::string make_request(std::uint64_t& state, int i) {
           "},";
   body += "{\"role\":\"user\",\"content\":" + json_string(user) + "},";
   body += "{\"role\":\"assistant\",\"content\":" + json_string(assistant) + "},";
+  body += "{\"role\":\"user\",\"content\":" +
+          json_string(
+              "That works, thanks. One more thing: the report job that calls it runs at 02:00 UTC and "
+              "sometimes times out after 30 s on customers with more than 10000 orders. Would a server-side "
+              "cursor help, or should I batch by created_at ranges of one day? We are on PostgreSQL 15.") +
+          "},";
+  body += "{\"role\":\"assistant\",\"content\":" +
+          json_string(
+              "A server-side cursor keeps memory flat but holds a transaction open for the whole job; "
+              "batching by day keeps transactions short and lets you resume. With keyset pagination you "
+              "already have the pieces: fetch pages of 500 ordered by (created_at, id), commit after each "
+              "page, and store the last cursor so a retry starts where it stopped.") +
+          "},";
   body += "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":" +
           json_string(
               "Thanks. Now write a pytest for it with a fake session that returns three pages of rows, and "

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -70,146 +71,276 @@ std::optional<std::uint64_t> as_count(const std::string& number) {
   return value >= 1.8e19 ? UINT64_MAX : static_cast<std::uint64_t>(value);
 }
 
-// One screening: the findings and edits of one text or request, on one borrowed scratch.
+// Rewrites one value: overlapping secrets become one replaced span under the strongest action among them.
+// `findings` are this value's, sorted by start; empty result: nothing to rewrite.
+std::optional<std::string> rewrite_value(std::string_view value, const std::vector<const Finding*>& findings) {
+  struct Span {
+    std::size_t start, end;
+    Action action;
+    const std::string* rule;
+  };
+  std::vector<Span> spans;
+  for (const Finding* f : findings) {
+    if (f->action == Action::kAllow) continue;
+    if (!spans.empty() && f->start < spans.back().end) {
+      Span& last = spans.back();
+      last.end = std::max(last.end, f->end);
+      if (f->action > last.action) {
+        last.action = f->action;
+        last.rule = &f->rule_id;
+      }
+      continue;
+    }
+    spans.push_back({f->start, f->end, f->action, &f->rule_id});
+  }
+  if (spans.empty()) return std::nullopt;
+  std::string out;
+  std::size_t at = 0;
+  for (const auto& span : spans) {
+    out.append(value.substr(at, span.start - at));
+    const std::string_view secret = value.substr(span.start, span.end - span.start);
+    // A block drops the whole text, so its label is never handed out; it only keeps the spans honest.
+    out += span.action == Action::kMask ? mask_keeping_last_four(secret) : redaction_label(*span.rule);
+    at = span.end;
+  }
+  out.append(value.substr(at));
+  return out;
+}
+
+// One screening of a request. The document (and every string in it that holds JSON) is laid out once as a
+// "view": the JSON text with each string decoded in place, so the engine scans it in one pass and sees keys
+// next to their values ("MISTRAL_API_KEY": "..."), as a reader would. Each key, string and number is a leaf
+// with its place in the view and in its document; findings map back to leaves, replacements to edits of the
+// original bytes.
 class Session {
  public:
   Session(const Filter::State& state, engine::Scratch& scratch) : state_(state), scratch_(scratch) {}
 
   Screening& out() { return out_; }
 
-  // Screens one decoded value; true when it must be rewritten, into `rewritten`.
-  bool screen_value(std::string_view value, const std::string& pointer, std::string& rewritten) {
+  // Plain text: one leaf, the whole text.
+  std::string screen_text(std::string_view text) {
+    check_size(text.size(), "");
     ++out_.audit.strings;
-    if (state_.limits.max_text_bytes && value.size() > *state_.limits.max_text_bytes) {
-      out_.violations.push_back({.limit = "max_text_bytes",
-                                 .pointer = pointer,
-                                 .message = fmt::format("a text of {} bytes is over the limit of {} bytes",
-                                                        value.size(), *state_.limits.max_text_bytes)});
-    }
-    auto matches = engine::scan(state_.rules, value, scratch_);
+    auto matches = engine::scan(state_.rules, text, scratch_);
     if (!matches) throw std::runtime_error(matches.error().message);
-    if (matches->empty()) return false;
-    // Overlapping secrets become one replaced span, under the strongest action among them.
-    struct Span {
-      std::size_t start, end;
-      Action action;
-      std::uint32_t rule;
-    };
-    std::vector<Span> spans;
-    for (const auto& match : *matches) {
-      const Action action = state_.actions[match.rule];
-      const auto& rule = state_.rules.rules()[match.rule].rule;
-      out_.findings.push_back({.rule_id = rule.id,
-                               .category = rule.category,
-                               .pointer = pointer,
-                               .start = match.secret_start,
-                               .end = match.secret_end,
-                               .action = action});
-      if (action == Action::kAllow) continue;
-      if (!spans.empty() && match.secret_start < spans.back().end) {
-        Span& last = spans.back();
-        last.end = std::max(last.end, match.secret_end);
-        if (action > last.action) {
-          last.action = action;
-          last.rule = match.rule;
-        }
-        continue;
-      }
-      spans.push_back({match.secret_start, match.secret_end, action, match.rule});
-    }
-    if (spans.empty()) return false;
-    rewritten.clear();
-    std::size_t at = 0;
-    for (const auto& span : spans) {
-      rewritten.append(value.substr(at, span.start - at));
-      const std::string_view secret = value.substr(span.start, span.end - span.start);
-      if (span.action == Action::kMask) {
-        rewritten += mask_keeping_last_four(secret);
-      } else {
-        rewritten += redaction_label(state_.rules.rules()[span.rule].rule.id);  // block: the text is dropped anyway
-      }
-      at = span.end;
-    }
-    rewritten.append(value.substr(at));
-    return true;
+    std::vector<const Finding*> mine;
+    for (const auto& match : *matches) add_finding(match, "", match.secret_start, match.secret_end);
+    for (const auto& f : out_.findings) mine.push_back(&f);
+    auto rewritten = rewrite_value(text, mine);
+    return rewritten ? std::move(*rewritten) : std::string(text);
   }
 
-  // Screens every token of a JSON document; the edits that rewrite it, in document order.
-  Expected<std::vector<Edit>> screen_document(std::string_view document, const std::string& base,
-                                              JsonSummary* summary) {
-    std::vector<Edit> edits;
-    std::string rewritten;
-    auto walked = walk_json(
-        document,
-        [&](const JsonToken& token) {
-          if (token.opaque) return;
-          switch (token.kind) {
-            case JsonTokenKind::kKey: {
-              const std::size_t before = out_.findings.size();
-              if (screen_value(token.value, token.pointer, rewritten)) {
-                // A key cannot change (the API rejects unknown fields): what would be rewritten there blocks.
-                for (std::size_t i = before; i < out_.findings.size(); ++i) {
-                  if (out_.findings[i].action != Action::kAllow) out_.findings[i].action = Action::kBlock;
-                }
-              }
-              return;
-            }
-            case JsonTokenKind::kNumber:
-              if (screen_value(token.value, token.pointer, rewritten)) {
-                std::string replacement;
-                append_json_string(replacement, rewritten);  // a masked or redacted number becomes a string
-                edits.push_back({token.begin, token.end, std::move(replacement)});
-              }
-              return;
-            case JsonTokenKind::kString:
-              if (auto replacement = screen_string(token.value, token.pointer)) {
-                edits.push_back({token.begin, token.end, std::move(*replacement)});
-              }
-              return;
-          }
-        },
-        base);
+  // A JSON request; an error when it is not valid JSON. Sets `changed` when the result differs.
+  Expected<std::string> screen_json(std::string_view json, JsonSummary& summary, bool& changed) {
+    docs_.push_back({.text = json});
+    auto walked = lay_out(0, "", &summary);
     if (!walked) return tl::unexpected(walked.error());
-    if (summary != nullptr) *summary = std::move(*walked);
-    return edits;
+    const std::size_t body_size = view_.size();
+    for (const auto& [token, value] : deferred_) {
+      view_ += '\n';
+      add_leaf(token, 0, value);
+    }
+    auto matches = engine::scan(state_.rules, std::string_view(view_).substr(0, body_size), scratch_);
+    if (!matches) throw std::runtime_error(matches.error().message);
+    for (std::size_t i = leaves_.size() - deferred_.size(); i < leaves_.size(); ++i) {
+      const Leaf& leaf = leaves_[i];
+      auto alone = engine::scan(
+          state_.rules, std::string_view(view_).substr(leaf.view_begin, leaf.view_end - leaf.view_begin), scratch_);
+      if (!alone) throw std::runtime_error(alone.error().message);
+      for (auto match : *alone) {
+        for (auto* offset : {&match.start, &match.end, &match.secret_start, &match.secret_end})
+          *offset += leaf.view_begin;
+        matches->push_back(match);
+      }
+    }
+    std::vector<std::vector<const Finding*>> per_leaf(leaves_.size());
+    std::vector<std::size_t> leaf_of;
+    for (const auto& match : *matches) {
+      if (leaves_.empty()) {  // nothing but structure: cannot happen with real rules, and would block
+        add_finding(match, "", match.secret_start, match.secret_end);
+        out_.findings.back().action = Action::kBlock;
+        leaf_of.push_back(leaves_.size());
+        continue;
+      }
+      const std::size_t leaf = leaf_at(match.secret_start);
+      const Leaf& l = leaves_[leaf];
+      const bool inside = match.secret_start >= l.view_begin && match.secret_end <= l.view_end;
+      const std::size_t start = inside ? match.secret_start - l.view_begin : 0;
+      const std::size_t end = inside ? match.secret_end - l.view_begin : l.view_end - l.view_begin;
+      add_finding(match, pointer(l), start, end);
+      // A secret across values, or in a key, cannot be replaced exactly (keys must not change): it blocks.
+      if ((!inside || l.kind == JsonTokenKind::kKey) && out_.findings.back().action != Action::kAllow) {
+        out_.findings.back().action = Action::kBlock;
+      }
+      leaf_of.push_back(leaf);
+    }
+    for (std::size_t i = 0; i < out_.findings.size(); ++i) {
+      if (leaf_of[i] < leaves_.size()) per_leaf[leaf_of[i]].push_back(&out_.findings[i]);
+    }
+    std::vector<std::vector<Edit>> edits(docs_.size());
+    for (std::size_t i = 0; i < leaves_.size(); ++i) {
+      const Leaf& l = leaves_[i];
+      if (per_leaf[i].empty() || l.kind == JsonTokenKind::kKey) continue;
+      const auto value = std::string_view(view_).substr(l.view_begin, l.view_end - l.view_begin);
+      if (auto rewritten = rewrite_value(value, per_leaf[i])) {
+        std::string token;
+        append_json_string(token, *rewritten);  // a masked or redacted number becomes a string
+        edits[l.doc].push_back({l.begin, l.end, std::move(token)});
+      }
+    }
+    // Inner documents last to first: each rewritten one is re-encoded into the string that held it.
+    for (std::size_t d = docs_.size(); d-- > 1;) {
+      if (edits[d].empty()) continue;
+      std::sort(edits[d].begin(), edits[d].end(), [](const Edit& a, const Edit& b) { return a.begin < b.begin; });
+      std::string token;
+      append_json_string(token, apply_edits(docs_[d].text, edits[d]));
+      edits[docs_[d].parent].push_back({docs_[d].begin, docs_[d].end, std::move(token)});
+    }
+    changed = !edits[0].empty();
+    if (!changed) return std::string(json);
+    std::sort(edits[0].begin(), edits[0].end(), [](const Edit& a, const Edit& b) { return a.begin < b.begin; });
+    return apply_edits(json, edits[0]);
   }
 
  private:
-  // A string value; its replacement as a JSON string token when it must change. A string that holds a JSON
-  // object or array is screened inside and re-encoded, so it stays valid JSON.
-  std::optional<std::string> screen_string(std::string_view value, const std::string& pointer) {
-    if (looks_like_json(value)) {
-      const std::string inner(value);  // the token's view is reused by the outer walk
-      const std::size_t findings = out_.findings.size();
-      const std::size_t violations = out_.violations.size();
-      const std::size_t strings = out_.audit.strings;
-      auto edits = screen_document(inner, pointer, nullptr);
-      if (edits) {
-        if (edits->empty()) return std::nullopt;
-        std::string replacement;
-        append_json_string(replacement, apply_edits(inner, *edits));
-        return replacement;
-      }
-      // Not JSON after all: forget what the attempt found and screen it as text.
-      out_.findings.resize(findings);
-      out_.violations.resize(violations);
-      out_.audit.strings = strings;
-      std::string rewritten;
-      if (!screen_value(inner, pointer, rewritten)) return std::nullopt;
-      std::string replacement;
-      append_json_string(replacement, rewritten);
-      return replacement;
-    }
-    std::string rewritten;
-    if (!screen_value(value, pointer, rewritten)) return std::nullopt;
-    std::string replacement;
-    append_json_string(replacement, rewritten);
-    return replacement;
+  struct Leaf {
+    JsonTokenKind kind = JsonTokenKind::kString;
+    std::size_t pointer_begin = 0;  // in pointers_
+    std::size_t pointer_size = 0;
+    std::size_t view_begin = 0;  // the decoded value in view_
+    std::size_t view_end = 0;
+    std::size_t doc = 0;    // the document it is in
+    std::size_t begin = 0;  // its raw token in that document
+    std::size_t end = 0;
+  };
+  struct Doc {
+    std::string_view text;
+    std::string owned;       // an inner document's decoded text (text points here)
+    std::size_t parent = 0;  // the document holding the string it came from, and that string's raw token
+    std::size_t begin = 0;
+    std::size_t end = 0;
+  };
+
+  void check_size(std::size_t bytes, std::string_view where) {
+    if (!state_.limits.max_text_bytes || bytes <= *state_.limits.max_text_bytes) return;
+    out_.violations.push_back({.limit = "max_text_bytes",
+                               .pointer = std::string(where),
+                               .message = fmt::format("a text of {} bytes is over the limit of {} bytes", bytes,
+                                                      *state_.limits.max_text_bytes)});
+  }
+
+  void add_finding(const engine::Match& match, std::string_view where, std::size_t start, std::size_t end) {
+    const auto& rule = state_.rules.rules()[match.rule].rule;
+    out_.findings.push_back({.rule_id = rule.id,
+                             .category = rule.category,
+                             .pointer = std::string(where),
+                             .start = start,
+                             .end = end,
+                             .action = state_.actions[match.rule]});
+  }
+
+  std::string_view pointer(const Leaf& leaf) const {
+    return std::string_view(pointers_).substr(leaf.pointer_begin, leaf.pointer_size);
+  }
+
+  // The leaf whose value starts at or before `offset` in the view (the first leaf if none).
+  std::size_t leaf_at(std::size_t offset) const {
+    auto it = std::upper_bound(leaves_.begin(), leaves_.end(), offset,
+                               [](std::size_t o, const Leaf& l) { return o < l.view_begin; });
+    return it == leaves_.begin() ? 0 : static_cast<std::size_t>(it - leaves_.begin() - 1);
+  }
+
+  void add_leaf(const JsonToken& token, std::size_t doc, std::string_view value) {
+    leaves_.push_back({.kind = token.kind,
+                       .pointer_begin = pointers_.size(),
+                       .pointer_size = token.pointer.size(),
+                       .view_begin = view_.size(),
+                       .view_end = view_.size() + value.size(),
+                       .doc = doc,
+                       .begin = token.begin,
+                       .end = token.end});
+    pointers_ += token.pointer;
+    view_ += value;
+    ++out_.audit.strings;
+    check_size(value.size(), token.pointer);
+  }
+
+  // Appends document `doc` to the view, recursing into strings that hold JSON.
+  Expected<JsonSummary> lay_out(std::size_t doc, const std::string& base, JsonSummary* summary) {
+    std::size_t at = 0;  // in the document: what is already in the view
+    auto walked = walk_json(
+        docs_[doc].text,
+        [&](const JsonToken& token) {
+          const std::string_view text = docs_[doc].text;
+          view_.append(text.substr(at, token.begin - at));  // the structure between tokens, as written
+          at = token.end;
+          if (token.opaque) {
+            view_ += "\"\"";
+            return;
+          }
+          if (token.kind == JsonTokenKind::kNumber) {
+            add_leaf(token, doc, token.value);
+            return;
+          }
+          if (doc == 0 && token.kind == JsonTokenKind::kString && token.pointer == "/model") {
+            // The model's name ("mistral-small-latest") is no context for the text: screened on its own, it
+            // does not wake every Mistral-keyword rule for the whole request.
+            deferred_.push_back({JsonToken{.kind = token.kind,
+                                           .pointer = model_pointer_,
+                                           .begin = token.begin,
+                                           .end = token.end,
+                                           .value = {},
+                                           .opaque = false},
+                                 std::string(token.value)});
+            view_ += "\"\"";
+            return;
+          }
+          view_ += '"';
+          if (token.kind == JsonTokenKind::kString && looks_like_json(token.value) && lay_out_inner(token, doc)) {
+            view_ += '"';
+            return;
+          }
+          add_leaf(token, doc, token.value);
+          view_ += '"';
+        },
+        base);
+    if (walked) view_.append(docs_[doc].text.substr(at));
+    return walked;
+  }
+
+  // A string holding JSON: laid out as a document of its own; false (and nothing kept) when it is not JSON.
+  bool lay_out_inner(const JsonToken& token, std::size_t parent) {
+    const std::size_t view_size = view_.size();
+    const std::size_t leaves = leaves_.size();
+    const std::size_t pointers = pointers_.size();
+    const std::size_t docs = docs_.size();
+    const std::size_t violations = out_.violations.size();
+    const std::size_t strings = out_.audit.strings;
+    Doc inner{.owned = std::string(token.value), .parent = parent, .begin = token.begin, .end = token.end};
+    docs_.push_back(std::move(inner));
+    docs_.back().text = docs_.back().owned;
+    check_size(token.value.size(), token.pointer);
+    if (lay_out(docs_.size() - 1, token.pointer, nullptr)) return true;
+    view_.resize(view_size);
+    leaves_.resize(leaves);
+    pointers_.resize(pointers);
+    docs_.resize(docs);
+    out_.violations.resize(violations);
+    out_.audit.strings = strings;
+    return false;
   }
 
   const Filter::State& state_;
   engine::Scratch& scratch_;
   Screening out_;
+  std::string view_;
+  std::string pointers_;
+  std::vector<Leaf> leaves_;
+  std::deque<Doc> docs_;
+  const std::string model_pointer_ = "/model";
+  std::vector<std::pair<JsonToken, std::string>> deferred_;  // top-level strings screened on their own  // stable
+                                                             // addresses: an inner document's text views its own string
 };
 
 // The request limits that apply to the top-level members: model, max_tokens, messages (or inputs).
@@ -381,14 +512,14 @@ Expected<Screening> Filter::screen(std::string_view text) const {
   try {
     ScratchLease scratch(*state_);
     Session session(*state_, scratch.get());
-    std::string rewritten;
-    const bool changed = session.screen_value(text, "", rewritten);
+    std::string rewritten = session.screen_text(text);
     Screening& out = session.out();
     out.audit.time = now_utc();
     out.audit.input = "text";
     out.audit.env = state_->env;
     out.audit.bytes_in = text.size();
-    conclude(out, changed ? std::move(rewritten) : std::string(text), changed);
+    const bool changed = rewritten != text;
+    conclude(out, std::move(rewritten), changed);
     return std::move(out);
   } catch (...) {
     return internal_error("text", text.size(), state_->env);
@@ -401,8 +532,9 @@ Expected<Screening> Filter::screen_request(std::string_view json) const {
     ScratchLease scratch(*state_);
     Session session(*state_, scratch.get());
     JsonSummary summary;
-    auto edits = session.screen_document(json, "", &summary);
-    if (!edits) return tl::unexpected(edits.error());
+    bool changed = false;
+    auto rewritten = session.screen_json(json, summary, changed);
+    if (!rewritten) return tl::unexpected(rewritten.error());
     Screening& out = session.out();
     check_request(state_->limits, summary, out);
     out.audit.time = now_utc();
@@ -415,7 +547,7 @@ Expected<Screening> Filter::screen_request(std::string_view json) const {
           std::any_of(out.findings.begin(), out.findings.end(), [](const Finding& f) { return f.pointer == "/model"; });
       if (!found) out.audit.model = member.value;
     }
-    conclude(out, edits->empty() ? std::string(json) : apply_edits(json, *edits), !edits->empty());
+    conclude(out, std::move(*rewritten), changed);
     return std::move(out);
   } catch (...) {
     return internal_error("json", json.size(), state_->env);
