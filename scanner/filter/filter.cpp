@@ -136,6 +136,7 @@ class Session {
     docs_.push_back({.text = json});
     auto walked = lay_out(0, "", &summary);
     if (!walked) return tl::unexpected(walked.error());
+    summary = std::move(*walked);
     const std::size_t body_size = view_.size();
     for (const auto& [token, value] : deferred_) {
       view_ += '\n';

@@ -403,6 +403,10 @@ void append_json_string(std::string& out, std::string_view value) {
 
 void append_pointer_token(std::string& pointer, std::string_view name) {
   pointer += '/';
+  if (name.find_first_of("~/") == std::string_view::npos) {
+    pointer += name;
+    return;
+  }
   for (char c : name) {
     if (c == '~') {
       pointer += "~0";
