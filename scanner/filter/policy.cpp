@@ -75,10 +75,10 @@ void read_filter(const toml::table& table, Policy& policy, Problems& problems) {
     }
   }
   if (const toml::node* node = table.get("secret")) {
-    if (auto action = read_action(*node, "secret", problems)) policy.secret = *action;
+    if (auto action = read_action(*node, "secret", problems)) policy.secret_action = *action;
   }
   if (const toml::node* node = table.get("personal-data")) {
-    if (auto action = read_action(*node, "personal-data", problems)) policy.personal_data = *action;
+    if (auto action = read_action(*node, "personal-data", problems)) policy.personal_data_action = *action;
   }
   if (const toml::node* node = table.get("rules")) {
     const auto* rules = node->as_table();
@@ -149,7 +149,7 @@ std::optional<Action> action_named(std::string_view name) {
 
 Action action_for(const Policy& policy, const engine::Rule& rule) {
   if (auto it = policy.rules.find(rule.id); it != policy.rules.end()) return it->second;
-  return rule.category == engine::Category::kSecret ? policy.secret : policy.personal_data;
+  return rule.category == engine::Category::kSecret ? policy.secret_action : policy.personal_data_action;
 }
 
 bool model_allowed(const RequestLimits& limits, std::string_view model) {

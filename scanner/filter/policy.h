@@ -36,8 +36,8 @@ struct RequestLimits {
 };
 
 struct Policy {
-  Action secret = Action::kBlock;
-  Action personal_data = Action::kRedact;
+  Action secret_action = Action::kBlock;
+  Action personal_data_action = Action::kRedact;
   std::map<std::string, Action> rules;  // rule id -> action, overrides the category's
   std::map<std::string, RequestLimits> environments;
   std::string default_env;  // used when no environment is named; empty: no request limits
