@@ -69,6 +69,15 @@ struct RulesOptions {
   RuleOptions rule_options;
 };
 
+struct FilterOptions {
+  std::string input = "auto";  // auto | text | json
+  std::optional<std::string> policy;
+  std::string env;
+  std::optional<std::string> audit_log;
+  std::optional<std::string> config;
+  std::vector<std::string> rules;
+};
+
 void add_scan_command(CLI::App& app, ScanOptions& options);
 int run_scan(const ScanOptions& options);
 
@@ -77,6 +86,8 @@ int run_git(const GitOptions& options);
 
 void add_audit_command(CLI::App& app, AuditOptions& options);
 int run_audit(const AuditOptions& options);
+void add_filter_command(CLI::App& app, FilterOptions& options);
+int run_filter(const FilterOptions& options);
 
 void add_rules_commands(CLI::App& app, RulesOptions& options, CLI::App*& list, CLI::App*& check);
 int run_rules_list(const RulesOptions& options);

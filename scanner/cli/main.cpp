@@ -24,6 +24,8 @@ int run(int argc, char** argv) {
   add_git_command(app, git_options);
   AuditOptions audit;
   add_audit_command(app, audit);
+  FilterOptions filter;
+  add_filter_command(app, filter);
   RulesOptions rules;
   CLI::App* rules_list = nullptr;
   CLI::App* rules_check = nullptr;
@@ -47,6 +49,7 @@ int run(int argc, char** argv) {
     if (app.got_subcommand("scan")) return run_scan(scan);
     if (app.got_subcommand("git")) return run_git(git_options);
     if (app.got_subcommand("audit")) return run_audit(audit);
+    if (app.got_subcommand("filter")) return run_filter(filter);
     if (rules_list->parsed()) return run_rules_list(rules);
     if (rules_check->parsed()) return run_rules_check(rules);
   } catch (const std::exception& e) {

@@ -1,0 +1,134 @@
+// `keyward filter`: a chat request (or plain text) on standard input, screened, the rewritten request on standard
+// output. Exit 0 allowed or redacted, 1 blocked (one JSON line on stderr naming rules and pointers, nothing on
+// stdout), 2 bad input or setup error (one line on stderr, nothing on stdout).
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <set>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "scanner/cli/commands.h"
+#include "scanner/config/config.h"
+#include "scanner/filter/filter.h"
+#include "scanner/filter/json_text.h"
+
+namespace keyward::cli {
+namespace {
+
+// Standard input, up to `max_bytes`; one byte more is reported as "too large".
+Expected<std::string> read_input(std::uint64_t max_bytes) {
+  std::string bytes;
+  char block[65536];
+  for (;;) {
+    const ssize_t got = read(STDIN_FILENO, block, sizeof block);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return fail(fmt::format("cannot read standard input: {}", std::strerror(errno)));
+    if (got == 0) return bytes;
+    bytes.append(block, static_cast<std::size_t>(got));
+    if (bytes.size() > max_bytes) return fail(fmt::format("input is over the limit of {} bytes", max_bytes));
+  }
+}
+
+// The policy: --policy FILE, else the [filter] table of the config file, else the defaults.
+Expected<filter::Policy> resolve_policy(const FilterOptions& options, const std::optional<std::string>& config) {
+  if (options.policy) return filter::load_policy(*options.policy);
+  if (config) return filter::load_policy(*config);
+  return filter::Policy{};
+}
+
+std::string blocked_line(const filter::Screening& screening) {
+  nlohmann::ordered_json reasons = nlohmann::ordered_json::array();
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const auto& finding : screening.findings) {
+    if (finding.action != filter::Action::kBlock || !seen.emplace(finding.rule_id, finding.pointer).second) continue;
+    reasons.push_back({{"rule", finding.rule_id}, {"pointer", finding.pointer}});
+  }
+  for (const auto& violation : screening.violations) {
+    reasons.push_back({{"limit", violation.limit}, {"pointer", violation.pointer}, {"message", violation.message}});
+  }
+  const nlohmann::ordered_json line = {{"verdict", "blocked"}, {"reasons", std::move(reasons)}};
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+bool write_all(std::string_view bytes) {
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t got = write(STDOUT_FILENO, bytes.data() + written, bytes.size() - written);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return false;
+    written += static_cast<std::size_t>(got);
+  }
+  return true;
+}
+
+}  // namespace
+
+void add_filter_command(CLI::App& app, FilterOptions& options) {
+  CLI::App* cmd = app.add_subcommand(
+      "filter", "Screen a chat request (or text) on stdin; write the redacted request to stdout, or block");
+  cmd->add_option("--input", options.input, "What stdin holds (default: JSON when it starts with '{' or '[')")
+      ->check(CLI::IsMember({"auto", "text", "json"}));
+  cmd->add_option("--policy", options.policy, "Policy file with a [filter] table (default: the config's)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--env", options.env, "Environment whose request limits apply ([filter.env.NAME])");
+  cmd->add_option("--audit-log", options.audit_log, "Append one JSON line per screened request to FILE");
+  cmd->add_option("-c,--config", options.config, "Config file (default: .keyward.toml at the repository root)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("-r,--rules", options.rules, "Extra rule file (repeatable)")
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingFile);
+}
+
+int run_filter(const FilterOptions& options) {
+  const auto config = options.config ? options.config : config::discover_config(".");
+  auto policy = resolve_policy(options, config);
+  if (!policy) {
+    print_error(policy.error().message);
+    return kExitError;
+  }
+  auto input = read_input(policy->max_input_bytes);
+  if (!input) {
+    print_error(input.error().message);
+    return kExitError;
+  }
+  auto rules = filter::load_filter_rules(config, options.rules);
+  if (!rules) {
+    print_error(rules.error().message);
+    return kExitError;
+  }
+  auto built = filter::Filter::create(std::move(*rules), std::move(*policy), options.env);
+  if (!built) {
+    print_error(built.error().message);
+    return kExitError;
+  }
+  const bool json = options.input == "json" || (options.input == "auto" && filter::looks_like_json(*input));
+  auto screening = json ? built->screen_request(*input) : built->screen(*input);
+  if (!screening) {
+    print_error(screening.error().message);
+    return kExitError;
+  }
+  if (options.audit_log) {
+    // No audit line, no request: an unwritable audit log stops the request like any other error.
+    if (auto logged = filter::append_audit_line(*options.audit_log, screening->audit); !logged) {
+      print_error(logged.error().message);
+      return kExitError;
+    }
+  }
+  if (screening->verdict == filter::Verdict::kBlocked) {
+    std::cerr << blocked_line(*screening) << '\n';
+    return kExitFindings;
+  }
+  if (!write_all(screening->text)) {
+    print_error(fmt::format("cannot write standard output: {}", std::strerror(errno)));
+    return kExitError;
+  }
+  return kExitClean;
+}
+
+}  // namespace keyward::cli

@@ -1,0 +1,227 @@
+#include "scanner/filter/filter.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "tests/e2e/fixtures.h"
+
+namespace keyward::filter {
+namespace {
+
+using keyward::testing::fake_token;
+
+Filter make_filter(const std::string& policy_toml = "", const std::string& env = "") {
+  auto rules = load_filter_rules(std::nullopt);
+  EXPECT_TRUE(rules) << rules.error().message;
+  auto policy = parse_policy(policy_toml, "<test>");
+  EXPECT_TRUE(policy) << policy.error().message;
+  auto filter = Filter::create(std::move(*rules), std::move(*policy), env);
+  EXPECT_TRUE(filter) << filter.error().message;
+  return std::move(*filter);
+}
+
+const Filter& default_filter() {
+  static const Filter filter = make_filter();
+  return filter;
+}
+
+std::string mistral_key(std::uint32_t seed) { return "MISTRAL_API_KEY=" + fake_token(seed); }
+
+TEST(Filter, SecretTwiceIsReplacedTwiceAndNothingElseChanges) {
+  const Filter filter = make_filter("[filter]\nsecret = \"redact\"\n");
+  const std::string key = fake_token(11);
+  const std::string text = "first MISTRAL_API_KEY=" + key + " then\nexport MISTRAL_API_KEY=" + key + "\nbye";
+  auto screening = filter.screen(text);
+  ASSERT_TRUE(screening) << screening.error().message;
+  EXPECT_EQ(screening->verdict, Verdict::kRedacted);
+  EXPECT_EQ(screening->text,
+            "first MISTRAL_API_KEY=[REDACTED:mistral-api-key] then\nexport MISTRAL_API_KEY=[REDACTED:mistral-api-key]"
+            "\nbye");
+  ASSERT_EQ(screening->findings.size(), 2u);
+  EXPECT_EQ(text.substr(screening->findings[0].start, screening->findings[0].end - screening->findings[0].start), key);
+}
+
+TEST(Filter, PersonalDataIsRedactedByDefaultAndCardsCanBeMasked) {
+  auto redacted = default_filter().screen("mail dana.whitfield@northwind-traders.net, card 4111 1111 1111 1111.");
+  ASSERT_TRUE(redacted);
+  EXPECT_EQ(redacted->verdict, Verdict::kRedacted);
+  EXPECT_EQ(redacted->text, "mail [REDACTED:email], card [REDACTED:credit-card-visa].");
+
+  const Filter masking = make_filter("[filter.rules]\npii-credit-card-visa = \"mask\"\npii-email = \"allow\"\n");
+  auto masked = masking.screen("mail dana.whitfield@northwind-traders.net, card 4111 1111 1111 1111.");
+  ASSERT_TRUE(masked);
+  EXPECT_EQ(masked->verdict, Verdict::kRedacted);
+  EXPECT_EQ(masked->text, "mail dana.whitfield@northwind-traders.net, card **** **** **** 1111.");
+  ASSERT_EQ(masked->findings.size(), 2u);
+  EXPECT_EQ(masked->findings[0].action, Action::kAllow);
+}
+
+TEST(Filter, MaskKeepsTheLastFourLettersOrDigits) {
+  EXPECT_EQ(mask_keeping_last_four("4111-1111-1111-1234"), "****-****-****-1234");
+  EXPECT_EQ(mask_keeping_last_four("378282246310005"), "***********0005");
+  EXPECT_EQ(mask_keeping_last_four("abc"), "abc");
+  EXPECT_EQ(redaction_label("pii-email"), "[REDACTED:email]");
+  EXPECT_EQ(redaction_label("mistral-api-key"), "[REDACTED:mistral-api-key]");
+}
+
+TEST(Filter, ASecretBlocksAndNothingIsHandedOut) {
+  const std::string request =
+      nlohmann::json{{"model", "mistral-small-latest"}, {"messages", {{{"role", "user"}, {"content", mistral_key(3)}}}}}
+          .dump();
+  auto screening = default_filter().screen_request(request);
+  ASSERT_TRUE(screening);
+  EXPECT_EQ(screening->verdict, Verdict::kBlocked);
+  EXPECT_TRUE(screening->text.empty());
+  ASSERT_EQ(screening->findings.size(), 1u);
+  EXPECT_EQ(screening->findings[0].rule_id, "mistral-api-key");
+  EXPECT_EQ(screening->findings[0].pointer, "/messages/0/content");
+  EXPECT_EQ(screening->audit.model, "mistral-small-latest");
+  EXPECT_EQ(screening->audit.rules, std::vector<std::string>{"mistral-api-key"});
+}
+
+TEST(Filter, AKeyGivesContextToItsValue) {
+  // {"MISTRAL_API_KEY": "<32 chars>"}: the value alone is no secret; next to its key it is.
+  const std::string arguments = nlohmann::json{{"MISTRAL_API_KEY", fake_token(4)}}.dump();
+  const std::string request =
+      nlohmann::json{
+          {"messages",
+           {{{"role", "assistant"},
+             {"tool_calls", {{{"id", "c1"}, {"function", {{"name", "set_env"}, {"arguments", arguments}}}}}}}}}}
+          .dump();
+  auto screening = default_filter().screen_request(request);
+  ASSERT_TRUE(screening);
+  EXPECT_EQ(screening->verdict, Verdict::kBlocked);
+  ASSERT_FALSE(screening->findings.empty());
+  EXPECT_EQ(screening->findings[0].pointer, "/messages/0/tool_calls/0/function/arguments/MISTRAL_API_KEY");
+}
+
+TEST(Filter, ToolCallArgumentsHoldingJsonAreRedactedInsideAndStayValid) {
+  const std::string arguments = R"({"to": "priya.n+orders@mailbox.org", "note": "card 4242 4242 4242 4242"})";
+  const nlohmann::json input = {
+      {"model", "mistral-small-latest"},
+      {"messages",
+       {{{"role", "assistant"},
+         {"tool_calls", {{{"id", "c1"}, {"function", {{"name", "send"}, {"arguments", arguments}}}}}}}}}};
+  auto screening = default_filter().screen_request(input.dump());
+  ASSERT_TRUE(screening);
+  EXPECT_EQ(screening->verdict, Verdict::kRedacted);
+  const auto output = nlohmann::json::parse(screening->text);
+  const auto inner =
+      nlohmann::json::parse(output["messages"][0]["tool_calls"][0]["function"]["arguments"].get<std::string>());
+  EXPECT_EQ(inner["to"], "[REDACTED:email]");
+  EXPECT_EQ(inner["note"], "card [REDACTED:credit-card-visa]");
+  EXPECT_EQ(output["messages"][0]["tool_calls"][0]["id"], "c1");
+  EXPECT_EQ(output["model"], input["model"]);
+}
+
+TEST(Filter, UnchangedRequestsAreByteIdentical) {
+  const std::string request =
+      "{ \"model\" : \"codestral-latest\",\n  \"temperature\": 0.70, \"prompt\": \"def f(x):\\n    return x\","
+      " \"suffix\": \"\\u00e9\" }\n";
+  auto screening = default_filter().screen_request(request);
+  ASSERT_TRUE(screening);
+  EXPECT_EQ(screening->verdict, Verdict::kAllowed);
+  EXPECT_EQ(screening->text, request);
+}
+
+TEST(Filter, RequestLimitsBlockWithTheirReason) {
+  const Filter prod = make_filter(R"(
+[filter.env.prod]
+models = ["mistral-small-latest"]
+max_tokens = 100
+max_messages = 2
+max_text_bytes = 50
+)",
+                                  "prod");
+  const nlohmann::json request = {{"model", "mistral-large-latest"},
+                                  {"max_tokens", 4096},
+                                  {"messages",
+                                   {{{"role", "user"}, {"content", "hi"}},
+                                    {{"role", "assistant"}, {"content", "hello"}},
+                                    {{"role", "user"}, {"content", std::string(60, 'x')}}}}};
+  auto screening = prod.screen_request(request.dump());
+  ASSERT_TRUE(screening);
+  EXPECT_EQ(screening->verdict, Verdict::kBlocked);
+  std::vector<std::string> limits;
+  for (const auto& v : screening->violations) limits.push_back(v.limit + " " + v.pointer);
+  std::sort(limits.begin(), limits.end());
+  EXPECT_EQ(limits, (std::vector<std::string>{"max_messages /messages", "max_text_bytes /messages/2/content",
+                                              "max_tokens /max_tokens", "model /model"}));
+}
+
+TEST(Filter, BadInputIsAnErrorNotAVerdict) {
+  EXPECT_FALSE(default_filter().screen_request("{\"messages\": ["));
+  EXPECT_FALSE(default_filter().screen("caf\xc3"));
+  EXPECT_FALSE(default_filter().screen_request("{\"a\":\"\xff\"}"));
+  const Filter small = make_filter("[filter]\nmax_input_bytes = 10\n");
+  auto large = small.screen("0123456789a");
+  ASSERT_FALSE(large);
+  EXPECT_NE(large.error().message.find("over the limit"), std::string::npos);
+}
+
+TEST(Filter, APolicyNamingAnUnknownRuleIsAnError) {
+  auto rules = load_filter_rules(std::nullopt);
+  ASSERT_TRUE(rules);
+  auto policy = parse_policy("[filter.rules]\nno-such-rule = \"allow\"\n", "<test>");
+  ASSERT_TRUE(policy);
+  EXPECT_FALSE(Filter::create(std::move(*rules), std::move(*policy)));
+}
+
+// Issue #6: UUIDs, hashes, dates, timestamps and order numbers are not personal data.
+TEST(Filter, PromptsFullOfIdentifiersHaveNoFinding) {
+  const std::vector<std::string> corpus = {
+      "job 9c1185a5-c5e9-4b3a-9a1d-2d9f4c7e8a10 failed, retry 650e8400-e29b-41d4-a716-446655440000",
+      "ids: 123e4567-e89b-12d3-a456-426614174000, 6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+      "sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 md5 d41d8cd98f00b204e9800998ecf8427e",
+      "commit 4111111111111111111111111111111111111111 and 5555555555554444aaaaaaaaaaaaaaaaaaaaaaaa",
+      "created 2024-05-17T10:14:07.123456Z, updated 2024-05-17 10:14:07+02:00, epoch 1715940847 ms 1715940847123",
+      "dates 17/05/2024 05/17/2024 2024.05.17 20240517 and ns 1715940847123456789",
+      "order ORD-2024-0517-4111111111111111 shipped, invoice INV-4242424242424242, ticket #5555555555554444",
+      "orders 4111111111111111-2 and 4111111111111111_b and v4111111111111111 and 4111111111111111x",
+      "tracking 1Z999AA10123456784, order 112-7654321-1234567, sku 5901234123457",
+      "trace 4bf92f3577b34da6a3ce929d0e0e4736 span 00f067aa0ba902b7 request_id=6213379402718853",
+      "ORD-415-555-2671 and build 415.555.2671.3 and id-212-555-0199",
+      "version 2.3.14 released 2024-05-17, see ticket 4242-4242-4242-4242-42",
+  };
+  for (const auto& prompt : corpus) {
+    auto screening = default_filter().screen(prompt);
+    ASSERT_TRUE(screening);
+    for (const auto& f : screening->findings) {
+      ADD_FAILURE() << f.rule_id << " in: " << prompt << " -> " << prompt.substr(f.start, f.end - f.start);
+    }
+  }
+}
+
+TEST(Filter, ManyThreadsScreenAtOnceWithTheSameResults) {
+  const Filter& filter = default_filter();
+  std::vector<std::string> inputs;
+  for (int i = 0; i < 16; ++i) {
+    inputs.push_back(nlohmann::json{{"model", "mistral-small-latest"},
+                                    {"messages",
+                                     {{{"role", "user"},
+                                       {"content", i % 3 == 0   ? mistral_key(static_cast<std::uint32_t>(i))
+                                                   : i % 3 == 1 ? "mail dana.whitfield@northwind-traders.net"
+                                                                : "nothing to see"}}}}}
+                         .dump());
+  }
+  std::vector<std::string> expected;
+  for (const auto& input : inputs) expected.push_back(filter.screen_request(input)->text);
+  std::vector<int> mismatches(8, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 200; ++round) {
+        const std::size_t i = static_cast<std::size_t>((round + t) % 16);
+        auto screening = filter.screen_request(inputs[i]);
+        if (!screening || screening->text != expected[i]) ++mismatches[static_cast<std::size_t>(t)];
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(mismatches, std::vector<int>(8, 0));
+}
+
+}  // namespace
+}  // namespace keyward::filter

@@ -1,0 +1,83 @@
+#include "scanner/filter/policy.h"
+
+#include <gtest/gtest.h>
+
+namespace keyward::filter {
+namespace {
+
+engine::Rule rule(const std::string& id, engine::Category category) {
+  engine::Rule r;
+  r.id = id;
+  r.category = category;
+  return r;
+}
+
+TEST(Policy, DefaultsBlockSecretsAndRedactPersonalData) {
+  auto policy = parse_policy("", "<test>");
+  ASSERT_TRUE(policy) << policy.error().message;
+  EXPECT_EQ(action_for(*policy, rule("mistral-api-key", engine::Category::kSecret)), Action::kBlock);
+  EXPECT_EQ(action_for(*policy, rule("pii-email", engine::Category::kPersonalData)), Action::kRedact);
+  EXPECT_EQ(policy->max_input_bytes, kDefaultMaxInputBytes);
+  auto limits = limits_for(*policy, "");
+  ASSERT_TRUE(limits);
+  EXPECT_TRUE(model_allowed(*limits, "anything"));
+}
+
+TEST(Policy, CategoryAndRuleOverridesAndEnvironments) {
+  auto policy = parse_policy(R"(
+[[rules]]
+id = "ignored-here"
+
+[filter]
+secret = "redact"
+personal-data = "allow"
+default_env = "dev"
+max_input_bytes = 1000
+
+[filter.rules]
+pii-credit-card-visa = "mask"
+
+[filter.env.dev]
+models = ["*"]
+
+[filter.env.prod]
+models = ["mistral-small-latest", "codestral-latest"]
+max_tokens = 512
+max_messages = 4
+max_text_bytes = 2048
+)",
+                             "<test>");
+  ASSERT_TRUE(policy) << policy.error().message;
+  EXPECT_EQ(action_for(*policy, rule("mistral-api-key", engine::Category::kSecret)), Action::kRedact);
+  EXPECT_EQ(action_for(*policy, rule("pii-email", engine::Category::kPersonalData)), Action::kAllow);
+  EXPECT_EQ(action_for(*policy, rule("pii-credit-card-visa", engine::Category::kPersonalData)), Action::kMask);
+  EXPECT_EQ(policy->max_input_bytes, 1000u);
+  auto dev = limits_for(*policy, "");
+  ASSERT_TRUE(dev);
+  EXPECT_TRUE(model_allowed(*dev, "mistral-large-latest"));
+  auto prod = limits_for(*policy, "prod");
+  ASSERT_TRUE(prod);
+  EXPECT_TRUE(model_allowed(*prod, "codestral-latest"));
+  EXPECT_FALSE(model_allowed(*prod, "mistral-large-latest"));
+  EXPECT_EQ(prod->max_tokens, 512u);
+  EXPECT_EQ(prod->max_messages, 4u);
+  EXPECT_EQ(prod->max_text_bytes, 2048u);
+  EXPECT_FALSE(limits_for(*policy, "staging"));
+}
+
+TEST(Policy, UnknownKeysAndActionsAreErrorsWithLines) {
+  auto bad_action = parse_policy("[filter]\nsecret = \"drop\"\n", "p.toml");
+  ASSERT_FALSE(bad_action);
+  EXPECT_NE(bad_action.error().message.find("p.toml:2"), std::string::npos) << bad_action.error().message;
+  auto bad_key = parse_policy("[filter]\nsecrets = \"block\"\n", "p.toml");
+  ASSERT_FALSE(bad_key);
+  EXPECT_NE(bad_key.error().message.find("unknown key 'secrets'"), std::string::npos);
+  auto bad_env = parse_policy("[filter.env.prod]\nmax_token = 5\n", "p.toml");
+  ASSERT_FALSE(bad_env);
+  auto missing_default = parse_policy("[filter]\ndefault_env = \"prod\"\n", "p.toml");
+  ASSERT_FALSE(missing_default);
+  EXPECT_FALSE(parse_policy("[filter\n", "p.toml"));
+}
+
+}  // namespace
+}  // namespace keyward::filter
