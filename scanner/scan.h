@@ -32,7 +32,7 @@ inline constexpr double kProgressIntervalSeconds = 0.1;
 struct ScanOptions {
   int threads = 0;  // 0: one per core
   std::uint64_t max_file_bytes = kDefaultMaxFileBytes;
-  int max_decode_depth = 2;  // encodings undone to find secrets (engine/decode.h); 0: none
+  int max_decode_depth = 0;  // encodings undone to find secrets (engine/decode.h); 0: none
   sources::WalkOptions walk;
   std::function<void(const Progress&)> on_progress;  // git scans; called on one thread
 };
@@ -48,6 +48,6 @@ report::Report scan_git(const engine::RuleSet& rules, const sources::GitPlan& pl
 
 // Scans one in-memory item (an example line, standard input) on the calling thread.
 report::Report scan_bytes(const engine::RuleSet& rules, std::string_view path, std::string_view bytes,
-                          int max_decode_depth = 2);
+                          int max_decode_depth = 0);
 
 }  // namespace keyward

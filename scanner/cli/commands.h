@@ -32,7 +32,7 @@ struct ReportOptions {
   std::string color = "auto";
   int threads = 0;
   std::uint64_t max_file_size = 10ull * 1024 * 1024;
-  int max_decode_depth = 2;  // engine::kDefaultMaxDecodeDepth
+  int max_decode_depth = 0;  // off unless asked for (engine/decode.h)
 };
 
 struct ScanOptions {

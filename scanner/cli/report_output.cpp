@@ -52,7 +52,7 @@ void add_report_options(CLI::App& cmd, ReportOptions& options) {
   cmd.add_option("--max-file-size", options.max_file_size, "Skip files larger than this (default 10MiB)")
       ->transform(CLI::AsSizeValue(false));
   cmd.add_option("--max-decode-depth", options.max_decode_depth,
-                 "Decode base64, hex, percent-encoding and escapes this many times deep to find secrets (0: off)")
+                 "Decode base64, hex, percent-encoding and escapes up to this many times deep to find secrets (default 0: off; 2 is usual)")
       ->check(CLI::Range(0, 4));
 }
 

@@ -15,7 +15,7 @@ RuleSet compile(std::vector<Rule> rules) {
   return std::move(*set);
 }
 
-std::vector<Match> scan_text(const RuleSet& set, std::string_view text, int depth = kDefaultMaxDecodeDepth) {
+std::vector<Match> scan_text(const RuleSet& set, std::string_view text, int depth = kUsualMaxDecodeDepth) {
   auto scratch = Scratch::create(set);
   EXPECT_TRUE(scratch.has_value());
   auto matches = scan_decoded(set, text, *scratch, depth);
