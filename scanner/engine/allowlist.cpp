@@ -1,16 +1,16 @@
 #include "scanner/engine/allowlist.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include <re2/re2.h>
 
 namespace keyward::engine {
 namespace {
 
+// ASCII case folding: std::tolower consults the locale for every byte.
 bool contains_caseless(std::string_view haystack, std::string_view lowered_needle) {
   auto it = std::search(haystack.begin(), haystack.end(), lowered_needle.begin(), lowered_needle.end(),
-                        [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+                        [](char a, char b) { return (a >= 'A' && a <= 'Z' ? static_cast<char>(a + 32) : a) == b; });
   return it != haystack.end();
 }
 
