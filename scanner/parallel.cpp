@@ -3,6 +3,7 @@
 #include <memory>
 #include <thread>
 
+#include <tbb/parallel_for.h>
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
@@ -32,6 +33,10 @@ void run_pipeline(int threads, const std::function<Task()>& produce) {
           (*task)(tbb::this_task_arena::current_thread_index());
         }));
   });
+}
+
+void parallel_for(std::size_t count, const std::function<void(std::size_t)>& body) {
+  tbb::parallel_for(std::size_t{0}, count, [&](std::size_t i) { body(i); });
 }
 
 }  // namespace keyward
