@@ -26,6 +26,10 @@ bool write_report(const report::Report& report, const ReportOptions& options) {
   auto write = [&](std::ostream& out) {
     if (options.format == "json") {
       report::write_json(report, out);
+    } else if (options.format == "sarif") {
+      report::write_sarif(report, out);
+    } else if (options.format == "github") {
+      report::write_github(report, out);
     } else {
       report::write_text(report, out, pick_color(options));
     }
@@ -44,7 +48,8 @@ bool write_report(const report::Report& report, const ReportOptions& options) {
 }  // namespace
 
 void add_report_options(CLI::App& cmd, ReportOptions& options) {
-  cmd.add_option("-f,--format", options.format, "Report format")->check(CLI::IsMember({"text", "json"}));
+  cmd.add_option("-f,--format", options.format, "Report format")
+      ->check(CLI::IsMember({"text", "json", "sarif", "github"}));
   cmd.add_option("-o,--report-path", options.report_path, "Write the report to this file instead of stdout");
   cmd.add_flag("--no-redact", options.no_redact, "Show secrets in full in the report");
   cmd.add_option("--color", options.color, "Colour the text report")->check(CLI::IsMember({"auto", "always", "never"}));
