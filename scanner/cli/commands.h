@@ -32,7 +32,8 @@ struct ReportOptions {
   std::string color = "auto";
   int threads = 0;
   std::uint64_t max_file_size = 10ull * 1024 * 1024;
-  int max_decode_depth = 0;  // off unless asked for (engine/decode.h)
+  int max_decode_depth = 0;             // off unless asked for (engine/decode.h)
+  std::optional<std::string> baseline;  // --baseline FILE: hide the findings it holds
 };
 
 struct ScanOptions {
@@ -41,6 +42,11 @@ struct ScanOptions {
   ReportOptions report_options;
   bool no_ignore = false;
   bool follow_symlinks = false;
+};
+
+struct BaselineOptions {
+  ScanOptions scan;
+  std::optional<std::string> output;
 };
 
 struct GitOptions {
@@ -87,6 +93,9 @@ int run_git(const GitOptions& options);
 void add_audit_command(CLI::App& app, AuditOptions& options);
 int run_audit(const AuditOptions& options);
 void add_filter_command(CLI::App& app, FilterOptions& options);
+void add_baseline_command(CLI::App& app, BaselineOptions& options);
+int run_baseline(const BaselineOptions& options);
+
 int run_filter(const FilterOptions& options);
 
 void add_rules_commands(CLI::App& app, RulesOptions& options, CLI::App*& list, CLI::App*& check);

@@ -67,6 +67,11 @@ int run_git(const GitOptions& options) {
       return kExitError;
     }
   }
+  auto baseline = load_baseline(options.report_options);
+  if (!baseline) {
+    print_error(baseline.error().message);
+    return kExitError;
+  }
   auto rules = load_rules(options.rule_options, options.repository);
   if (!rules) {
     print_error(rules.error().message);
@@ -93,7 +98,8 @@ int run_git(const GitOptions& options) {
     }
     for (auto& finding : *sensitive) report.findings.push_back(std::move(finding));
   }
-  return finish_report(report, options.report_options);
+  const bool partial = git.mode == sources::GitMode::kStaged || git.mode == sources::GitMode::kUncommitted;
+  return finish_report(report, options.report_options, *baseline, partial ? StaleNote::kHide : StaleNote::kShow);
 }
 
 }  // namespace keyward::cli

@@ -20,6 +20,8 @@ int run(int argc, char** argv) {
 
   ScanOptions scan;
   add_scan_command(app, scan);
+  BaselineOptions baseline;
+  add_baseline_command(app, baseline);
   GitOptions git_options;
   add_git_command(app, git_options);
   AuditOptions audit;
@@ -51,6 +53,7 @@ int run(int argc, char** argv) {
     if (app.got_subcommand("audit")) return run_audit(audit);
     if (app.got_subcommand("filter")) return run_filter(filter);
     if (rules_list->parsed()) return run_rules_list(rules);
+    if (app.got_subcommand("baseline")) return run_baseline(baseline);
     if (rules_check->parsed()) return run_rules_check(rules);
   } catch (const std::exception& e) {
     print_error(e.what());

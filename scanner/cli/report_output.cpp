@@ -56,12 +56,32 @@ void add_report_options(CLI::App& cmd, ReportOptions& options) {
   cmd.add_option("-j,--threads", options.threads, "Worker threads (default: one per core)")->check(CLI::Range(1, 1024));
   cmd.add_option("--max-file-size", options.max_file_size, "Skip files larger than this (default 10MiB)")
       ->transform(CLI::AsSizeValue(false));
+  cmd.add_option("--baseline", options.baseline,
+                 "Hide the findings this baseline file holds (`keyward baseline` writes one); note stale entries");
   cmd.add_option("--max-decode-depth", options.max_decode_depth,
                  "Decode base64, hex, percent-encoding and escapes up to this many times deep to find secrets (default 0: off; 2 is usual)")
       ->check(CLI::Range(0, 4));
 }
 
-int finish_report(report::Report& report, const ReportOptions& options) {
+Expected<std::optional<config::Baseline>> load_baseline(const ReportOptions& options) {
+  if (!options.baseline) return std::optional<config::Baseline>{};
+  auto baseline = config::read_baseline(*options.baseline);
+  if (!baseline) return tl::unexpected(baseline.error());
+  return std::optional<config::Baseline>(std::move(*baseline));
+}
+
+int finish_report(report::Report& report, const ReportOptions& options, const std::optional<config::Baseline>& baseline,
+                  StaleNote stale_note) {
+  if (baseline) {
+    const auto outcome = config::apply_baseline(*baseline, report);
+    report.stats.baseline = {.used = true, .hidden = outcome.hidden, .stale = outcome.stale.size()};
+    if (!outcome.stale.empty() && stale_note == StaleNote::kShow) {
+      std::cerr << fmt::format(
+          "keyward: note: {} baseline entr{} in {} matched no finding (fixed, moved to another file, or not "
+          "scanned); `keyward baseline` writes a fresh one\n",
+          outcome.stale.size(), outcome.stale.size() == 1 ? "y" : "ies", *options.baseline);
+    }
+  }
   report::finalize(report, options.no_redact ? report::Redaction::kShow : report::Redaction::kRedact);
   const bool written = write_report(report, options);
   for (const auto& d : report.diagnostics) {

@@ -5,12 +5,22 @@
 #include "scanner/cli/commands.h"
 #include "scanner/report/report.h"
 
+#include "scanner/config/baseline.h"
 namespace keyward::cli {
 
 void add_report_options(CLI::App& cmd, ReportOptions& options);
 
-// Finalizes (sorts, redacts) and writes the report, prints diagnostics and the summary line to stderr, and
-// returns the exit code: 2 on any diagnostic or write error, else 1 with findings, else 0.
-int finish_report(report::Report& report, const ReportOptions& options);
+// The --baseline file, read before the scan so a bad one stops it at once; nullopt without --baseline.
+Expected<std::optional<config::Baseline>> load_baseline(const ReportOptions& options);
+
+// Whether entries of the baseline no finding matched are noted on stderr. A scan of a part of the repository
+// (what is staged) cannot tell a stale entry from one it did not look at.
+enum class StaleNote { kShow, kHide };
+
+// Hides baselined findings, finalizes (sorts, redacts) and writes the report, prints diagnostics and the summary
+// line to stderr, and returns the exit code: 2 on any diagnostic or write error, else 1 with findings, else 0.
+int finish_report(report::Report& report, const ReportOptions& options,
+                  const std::optional<config::Baseline>& baseline = std::nullopt,
+                  StaleNote stale_note = StaleNote::kShow);
 
 }  // namespace keyward::cli
