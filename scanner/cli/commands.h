@@ -69,6 +69,12 @@ struct AuditOptions {
   ReportOptions report_options;
 };
 
+struct HookOptions {
+  std::string repository = ".";
+  bool force = false;
+  bool chain = false;
+};
+
 struct RulesOptions {
   std::string format = "text";
   std::vector<std::string> files;
@@ -87,16 +93,20 @@ struct FilterOptions {
 void add_scan_command(CLI::App& app, ScanOptions& options);
 int run_scan(const ScanOptions& options);
 
+void add_baseline_command(CLI::App& app, BaselineOptions& options);
+int run_baseline(const BaselineOptions& options);
+
 void add_git_command(CLI::App& app, GitOptions& options);
 int run_git(const GitOptions& options);
 
 void add_audit_command(CLI::App& app, AuditOptions& options);
 int run_audit(const AuditOptions& options);
 void add_filter_command(CLI::App& app, FilterOptions& options);
-void add_baseline_command(CLI::App& app, BaselineOptions& options);
-int run_baseline(const BaselineOptions& options);
-
 int run_filter(const FilterOptions& options);
+
+void add_hook_commands(CLI::App& app, HookOptions& options, CLI::App*& install, CLI::App*& uninstall);
+int run_install_hook(const HookOptions& options);
+int run_uninstall_hook(const HookOptions& options);
 
 void add_rules_commands(CLI::App& app, RulesOptions& options, CLI::App*& list, CLI::App*& check);
 int run_rules_list(const RulesOptions& options);

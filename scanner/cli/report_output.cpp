@@ -59,7 +59,8 @@ void add_report_options(CLI::App& cmd, ReportOptions& options) {
   cmd.add_option("--baseline", options.baseline,
                  "Hide the findings this baseline file holds (`keyward baseline` writes one); note stale entries");
   cmd.add_option("--max-decode-depth", options.max_decode_depth,
-                 "Decode base64, hex, percent-encoding and escapes up to this many times deep to find secrets (default 0: off; 2 is usual)")
+                 "Decode base64, hex, percent-encoding and escapes up to this many times deep to find secrets (default "
+                 "0: off; 2 is usual)")
       ->check(CLI::Range(0, 4));
 }
 

@@ -2,10 +2,12 @@
 // --max-file-size) and the one way a finished scan becomes output and an exit code.
 #pragma once
 
+#include <optional>
+
 #include "scanner/cli/commands.h"
+#include "scanner/config/baseline.h"
 #include "scanner/report/report.h"
 
-#include "scanner/config/baseline.h"
 namespace keyward::cli {
 
 void add_report_options(CLI::App& cmd, ReportOptions& options);
