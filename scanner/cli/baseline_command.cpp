@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "scanner/cli/commands.h"
+#include "scanner/cli/report_output.h"
 #include "scanner/cli/rule_loading.h"
 #include "scanner/cli/worktree_scan.h"
 #include "scanner/config/baseline.h"
@@ -31,7 +32,15 @@ void add_baseline_command(CLI::App& app, BaselineOptions& options) {
 }
 
 int run_baseline(const BaselineOptions& options) {
-  auto report = scan_worktree(options.scan);
+  ScanOptions scan = options.scan;
+  auto resolved = resolve_report_options(scan.report_options, scan.rule_options,
+                                         scan.paths.empty() ? std::string(".") : scan.paths.front());
+  if (!resolved) {
+    print_error(resolved.error().message);
+    return kExitError;
+  }
+  scan.report_options = std::move(*resolved);
+  auto report = scan_worktree(scan);
   if (!report) {
     print_error(report.error().message);
     return kExitError;

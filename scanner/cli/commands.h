@@ -31,8 +31,9 @@ struct ReportOptions {
   bool no_redact = false;
   std::string color = "auto";
   int threads = 0;
-  std::uint64_t max_file_size = 10ull * 1024 * 1024;
-  int max_decode_depth = 0;             // off unless asked for (engine/decode.h)
+  // Unset: the config's [scan] table decides, else 10 MiB and 0 (decoding off unless asked for, engine/decode.h).
+  std::optional<std::uint64_t> max_file_size;
+  std::optional<int> max_decode_depth;
   std::optional<std::string> baseline;  // --baseline FILE: hide the findings it holds
 };
 

@@ -9,7 +9,10 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "scanner/config/config.h"
+#include "scanner/config/scan_settings.h"
 #include "scanner/report/reporters.h"
+#include "scanner/scan.h"
 
 namespace keyward::cli {
 namespace {
@@ -62,6 +65,17 @@ void add_report_options(CLI::App& cmd, ReportOptions& options) {
                  "Decode base64, hex, percent-encoding and escapes up to this many times deep to find secrets (default "
                  "0: off; 2 is usual)")
       ->check(CLI::Range(0, 4));
+}
+
+Expected<ReportOptions> resolve_report_options(ReportOptions options, const RuleOptions& rule_options,
+                                               const std::string& first_path) {
+  const auto config_path = rule_options.config ? rule_options.config : config::discover_config(first_path);
+  auto settings = config::load_scan_settings(config_path);
+  if (!settings) return tl::unexpected(settings.error());
+  if (!options.max_file_size) options.max_file_size = settings->max_file_bytes.value_or(kDefaultMaxFileBytes);
+  if (!options.max_decode_depth) options.max_decode_depth = settings->max_decode_depth.value_or(0);
+  if (!options.no_redact && settings->redact == false) options.no_redact = true;
+  return options;
 }
 
 Expected<std::optional<config::Baseline>> load_baseline(const ReportOptions& options) {

@@ -12,6 +12,11 @@ namespace keyward::cli {
 
 void add_report_options(CLI::App& cmd, ReportOptions& options);
 
+// The options with what no flag set taken from the config's [scan] table (the --config file, else the one
+// discovered for `first_path`), then from the defaults: every limit is set afterwards.
+Expected<ReportOptions> resolve_report_options(ReportOptions options, const RuleOptions& rule_options,
+                                               const std::string& first_path);
+
 // The --baseline file, read before the scan so a bad one stops it at once; nullopt without --baseline.
 Expected<std::optional<config::Baseline>> load_baseline(const ReportOptions& options);
 

@@ -27,15 +27,23 @@ Expected<report::Report> scan_worktree(const ScanOptions& options) {
   if (!rules) return tl::unexpected(rules.error());
   const keyward::ScanOptions scan_options{
       .threads = options.report_options.threads,
-      .max_file_bytes = options.report_options.max_file_size,
-      .max_decode_depth = options.report_options.max_decode_depth,
+      .max_file_bytes = options.report_options.max_file_size.value_or(kDefaultMaxFileBytes),
+      .max_decode_depth = options.report_options.max_decode_depth.value_or(0),
       .walk = {
           .symlinks = options.follow_symlinks ? sources::SymlinkPolicy::kFollow : sources::SymlinkPolicy::kSkip,
           .ignore = options.no_ignore ? sources::IgnorePolicy::kScanAll : sources::IgnorePolicy::kRespectGitignore}};
   return scan_paths(*rules, paths, scan_options);
 }
 
-int run_scan(const ScanOptions& options) {
+int run_scan(const ScanOptions& given) {
+  ScanOptions options = given;
+  auto resolved = resolve_report_options(options.report_options, options.rule_options,
+                                         options.paths.empty() ? std::string(".") : options.paths.front());
+  if (!resolved) {
+    print_error(resolved.error().message);
+    return kExitError;
+  }
+  options.report_options = std::move(*resolved);
   auto baseline = load_baseline(options.report_options);
   if (!baseline) {
     print_error(baseline.error().message);

@@ -2,6 +2,8 @@
 // bad config names file, line and key and exits 2.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/e2e/fixtures.h"
 #include "tests/support/git_repo.h"
 #include "tests/support/process.h"
@@ -41,6 +43,28 @@ TEST(ConfigE2E, TheReadmesCompleteExampleWorksWithScanAuditAndFilter) {
                                   {.cwd = repo.path(), .stdin_bytes = "hello mistral\n"});
   EXPECT_EQ(filter.exit_code, 0) << filter.err;
   EXPECT_EQ(filter.out, "hello mistral\n");
+}
+
+TEST(ConfigE2E, TheScanTableSetsLimitsAndRedactionAndFlagsWin) {
+  TempDir dir;
+  const std::string key = fake_token(4);
+  dir.write("small.env", "MISTRAL_API_KEY=" + key + "\n");
+  dir.write("big.env", "MISTRAL_API_KEY=" + fake_token(5) + "\n" + std::string(300, '#') + "\n");
+  dir.write(".keyward.toml", "[scan]\nmax_file_bytes = 200\nredact = false\n");
+  auto run = run_keyward({"scan", "--format", "json", "."}, {.cwd = dir.path()});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_NE(run.out.find("\"too_large\": 1"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("\"secret\": \"" + key + "\""), std::string::npos) << "redact = false shows the secret";
+  run = run_keyward({"scan", "--format", "json", "--max-file-size", "1MiB", "."}, {.cwd = dir.path()});
+  EXPECT_NE(run.out.find("\"too_large\": 0"), std::string::npos) << "the flag wins: " << run.out;
+  const auto baseline = run_keyward({"baseline", "."}, {.cwd = dir.path()});
+  EXPECT_EQ(nlohmann::json::parse(baseline.out)["findings"].size(), 1u) << "baseline honours the limit too";
+
+  dir.write(".keyward.toml", "[scan]\nredact = \"no\"\nmax_files = 3\n");
+  run = run_keyward({"scan", "."}, {.cwd = dir.path()});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find(".keyward.toml: scan.redact must be true or false (line 2)"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("unknown key 'scan.max_files' (line 3)"), std::string::npos) << run.err;
 }
 
 TEST(ConfigE2E, ABadConfigNamesFileLineAndKeyAndExitsTwo) {
