@@ -43,20 +43,26 @@ git -C "$repo" -c user.name=t -c user.email=t@example.com commit -q -m key
 status=0
 "$keyward" git --range HEAD~1..HEAD --no-progress --format sarif -o "$work/git.sarif" "$repo" || status=$?
 [ "$status" -eq 1 ] || { echo "FAIL: keyward git exited $status, expected 1 (findings)" >&2; exit 1; }
+grep -q '"ruleId": "mistral-api-key"' "$work/git.sarif" || { echo "FAIL: no mistral-api-key result" >&2; exit 1; }
 grep -q '"commit"' "$work/git.sarif" || { echo "FAIL: no commit properties in git SARIF" >&2; exit 1; }
+# The audit's findings are about whole files: locations without a region.
+status=0
+"$keyward" audit --format sarif -o "$work/audit.sarif" "$repo" || status=$?
+[ "$status" -eq 1 ] || { echo "FAIL: keyward audit exited $status, expected 1 (a tracked .env.local)" >&2; exit 1; }
 
-for file in "$work/scan.sarif" "$work/git.sarif"; do
-  grep -q '"ruleId": "mistral-api-key"' "$file" || { echo "FAIL: no mistral-api-key result in $file" >&2; exit 1; }
+for file in "$work/scan.sarif" "$work/git.sarif" "$work/audit.sarif"; do
+  grep -q '"ruleId": "' "$file" || { echo "FAIL: no result in $file" >&2; exit 1; }
   if grep -q "$(fake 1)" "$file"; then echo "FAIL: a secret is not redacted in $file" >&2; exit 1; fi
   rm -f "$work/validation.sarif"
   "$tool" validate --output "$work/validation.sarif" "$file" >"$work/validator.out" 2>&1 || true
-  cat "$work/validator.out"
+  grep -c ': warning ' "$work/validator.out" | sed "s|^|$(basename "$file"): validator warnings: |"
   errors=$(python3 -c '
 import json, sys
 log = json.load(open(sys.argv[1]))
 print(sum(1 for run in log["runs"] for r in run.get("results", []) if r.get("level", "warning") == "error"))
 ' "$work/validation.sarif")
   if [ "$errors" != 0 ] || grep -q ': error ' "$work/validator.out"; then
+    cat "$work/validator.out"
     echo "FAIL: the SARIF validator reports $errors error(s) in $(basename "$file")" >&2
     exit 1
   fi
