@@ -1,5 +1,6 @@
 // The report options every scanning command shares (--format, --report-path, --no-redact, --color, --threads,
-// --max-file-size) and the one way a finished scan becomes output and an exit code.
+// --max-file-size, --max-decode-depth, --baseline), their defaults from the config's [scan] table, and the one way
+// a finished scan becomes output and an exit code.
 #pragma once
 
 #include <optional>

@@ -7,6 +7,9 @@ set -euo pipefail
 keyward=$1
 source_dir=$2
 
+# try-repo copies the working copy's tracked files (and their uncommitted changes): the hooks file must be tracked.
+git -C "$source_dir" ls-files --error-unmatch .pre-commit-hooks.yaml >/dev/null 2>&1 ||
+  { echo "FAIL: $source_dir is not a git working copy tracking .pre-commit-hooks.yaml" >&2; exit 1; }
 command -v pre-commit >/dev/null || { echo "FAIL: pre-commit is not installed (.ci/install-deps installs it)" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
