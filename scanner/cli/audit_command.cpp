@@ -60,7 +60,7 @@ void add_audit_command(CLI::App& app, AuditOptions& options) {
   cmd->add_option("-c,--config", options.config, "Config file (default: .keyward.toml at the repository root)")
       ->check(CLI::ExistingFile);
   cmd->add_option("-f,--format", options.report_options.format, "Report format")
-      ->check(CLI::IsMember({"text", "json"}));
+      ->check(CLI::IsMember({"text", "json", "sarif", "github"}));
   cmd->add_option("-o,--report-path", options.report_options.report_path,
                   "Write the report to this file instead of stdout");
   cmd->add_option("--color", options.report_options.color, "Colour the text report")

@@ -31,8 +31,10 @@ struct ReportOptions {
   bool no_redact = false;
   std::string color = "auto";
   int threads = 0;
-  std::uint64_t max_file_size = 10ull * 1024 * 1024;
-  int max_decode_depth = 0;  // off unless asked for (engine/decode.h)
+  // Unset: the config's [scan] table decides, else 10 MiB and 0 (decoding off unless asked for, engine/decode.h).
+  std::optional<std::uint64_t> max_file_size;
+  std::optional<int> max_decode_depth;
+  std::optional<std::string> baseline;  // --baseline FILE: hide the findings it holds
 };
 
 struct ScanOptions {
@@ -41,6 +43,11 @@ struct ScanOptions {
   ReportOptions report_options;
   bool no_ignore = false;
   bool follow_symlinks = false;
+};
+
+struct BaselineOptions {
+  ScanOptions scan;
+  std::optional<std::string> output;
 };
 
 struct GitOptions {
@@ -63,6 +70,12 @@ struct AuditOptions {
   ReportOptions report_options;
 };
 
+struct HookOptions {
+  std::string repository = ".";
+  bool force = false;
+  bool chain = false;
+};
+
 struct RulesOptions {
   std::string format = "text";
   std::vector<std::string> files;
@@ -81,6 +94,9 @@ struct FilterOptions {
 void add_scan_command(CLI::App& app, ScanOptions& options);
 int run_scan(const ScanOptions& options);
 
+void add_baseline_command(CLI::App& app, BaselineOptions& options);
+int run_baseline(const BaselineOptions& options);
+
 void add_git_command(CLI::App& app, GitOptions& options);
 int run_git(const GitOptions& options);
 
@@ -88,6 +104,10 @@ void add_audit_command(CLI::App& app, AuditOptions& options);
 int run_audit(const AuditOptions& options);
 void add_filter_command(CLI::App& app, FilterOptions& options);
 int run_filter(const FilterOptions& options);
+
+void add_hook_commands(CLI::App& app, HookOptions& options, CLI::App*& install, CLI::App*& uninstall);
+int run_install_hook(const HookOptions& options);
+int run_uninstall_hook(const HookOptions& options);
 
 void add_rules_commands(CLI::App& app, RulesOptions& options, CLI::App*& list, CLI::App*& check);
 int run_rules_list(const RulesOptions& options);

@@ -67,6 +67,16 @@ int run_git(const GitOptions& options) {
       return kExitError;
     }
   }
+  auto report_options = resolve_report_options(options.report_options, options.rule_options, options.repository);
+  if (!report_options) {
+    print_error(report_options.error().message);
+    return kExitError;
+  }
+  auto baseline = load_baseline(*report_options);
+  if (!baseline) {
+    print_error(baseline.error().message);
+    return kExitError;
+  }
   auto rules = load_rules(options.rule_options, options.repository);
   if (!rules) {
     print_error(rules.error().message);
@@ -79,8 +89,8 @@ int run_git(const GitOptions& options) {
   }
   const keyward::ScanOptions scan_options{
       .threads = options.report_options.threads,
-      .max_file_bytes = options.report_options.max_file_size,
-      .max_decode_depth = options.report_options.max_decode_depth,
+      .max_file_bytes = report_options->max_file_size.value_or(kDefaultMaxFileBytes),
+      .max_decode_depth = report_options->max_decode_depth.value_or(0),
       .walk = {},
       .on_progress = progress_line(options.no_progress ? ProgressDisplay::kOff : ProgressDisplay::kAuto)};
   report::Report report = scan_git(*rules, *plan, scan_options);
@@ -93,7 +103,8 @@ int run_git(const GitOptions& options) {
     }
     for (auto& finding : *sensitive) report.findings.push_back(std::move(finding));
   }
-  return finish_report(report, options.report_options);
+  const bool partial = git.mode == sources::GitMode::kStaged || git.mode == sources::GitMode::kUncommitted;
+  return finish_report(report, *report_options, *baseline, partial ? StaleNote::kHide : StaleNote::kShow);
 }
 
 }  // namespace keyward::cli

@@ -20,12 +20,18 @@ int run(int argc, char** argv) {
 
   ScanOptions scan;
   add_scan_command(app, scan);
+  BaselineOptions baseline;
+  add_baseline_command(app, baseline);
   GitOptions git_options;
   add_git_command(app, git_options);
   AuditOptions audit;
   add_audit_command(app, audit);
   FilterOptions filter;
   add_filter_command(app, filter);
+  HookOptions hook;
+  CLI::App* install_hook = nullptr;
+  CLI::App* uninstall_hook = nullptr;
+  add_hook_commands(app, hook, install_hook, uninstall_hook);
   RulesOptions rules;
   CLI::App* rules_list = nullptr;
   CLI::App* rules_check = nullptr;
@@ -47,9 +53,12 @@ int run(int argc, char** argv) {
 
   try {
     if (app.got_subcommand("scan")) return run_scan(scan);
+    if (app.got_subcommand("baseline")) return run_baseline(baseline);
     if (app.got_subcommand("git")) return run_git(git_options);
     if (app.got_subcommand("audit")) return run_audit(audit);
     if (app.got_subcommand("filter")) return run_filter(filter);
+    if (install_hook->parsed()) return run_install_hook(hook);
+    if (uninstall_hook->parsed()) return run_uninstall_hook(hook);
     if (rules_list->parsed()) return run_rules_list(rules);
     if (rules_check->parsed()) return run_rules_check(rules);
   } catch (const std::exception& e) {

@@ -9,7 +9,10 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "scanner/config/config.h"
+#include "scanner/config/scan_settings.h"
 #include "scanner/report/reporters.h"
+#include "scanner/scan.h"
 
 namespace keyward::cli {
 namespace {
@@ -26,6 +29,10 @@ bool write_report(const report::Report& report, const ReportOptions& options) {
   auto write = [&](std::ostream& out) {
     if (options.format == "json") {
       report::write_json(report, out);
+    } else if (options.format == "sarif") {
+      report::write_sarif(report, out);
+    } else if (options.format == "github") {
+      report::write_github(report, out);
     } else {
       report::write_text(report, out, pick_color(options));
     }
@@ -44,19 +51,52 @@ bool write_report(const report::Report& report, const ReportOptions& options) {
 }  // namespace
 
 void add_report_options(CLI::App& cmd, ReportOptions& options) {
-  cmd.add_option("-f,--format", options.format, "Report format")->check(CLI::IsMember({"text", "json"}));
+  cmd.add_option("-f,--format", options.format, "Report format")
+      ->check(CLI::IsMember({"text", "json", "sarif", "github"}));
   cmd.add_option("-o,--report-path", options.report_path, "Write the report to this file instead of stdout");
   cmd.add_flag("--no-redact", options.no_redact, "Show secrets in full in the report");
   cmd.add_option("--color", options.color, "Colour the text report")->check(CLI::IsMember({"auto", "always", "never"}));
   cmd.add_option("-j,--threads", options.threads, "Worker threads (default: one per core)")->check(CLI::Range(1, 1024));
   cmd.add_option("--max-file-size", options.max_file_size, "Skip files larger than this (default 10MiB)")
       ->transform(CLI::AsSizeValue(false));
+  cmd.add_option("--baseline", options.baseline,
+                 "Hide the findings this baseline file holds (`keyward baseline` writes one); note stale entries");
   cmd.add_option("--max-decode-depth", options.max_decode_depth,
-                 "Decode base64, hex, percent-encoding and escapes up to this many times deep to find secrets (default 0: off; 2 is usual)")
+                 "Decode base64, hex, percent-encoding and escapes up to this many times deep to find secrets (default "
+                 "0: off; 2 is usual)")
       ->check(CLI::Range(0, 4));
 }
 
-int finish_report(report::Report& report, const ReportOptions& options) {
+Expected<ReportOptions> resolve_report_options(ReportOptions options, const RuleOptions& rule_options,
+                                               const std::string& first_path) {
+  const auto config_path = rule_options.config ? rule_options.config : config::discover_config(first_path);
+  auto settings = config::load_scan_settings(config_path);
+  if (!settings) return tl::unexpected(settings.error());
+  if (!options.max_file_size) options.max_file_size = settings->max_file_bytes.value_or(kDefaultMaxFileBytes);
+  if (!options.max_decode_depth) options.max_decode_depth = settings->max_decode_depth.value_or(0);
+  if (!options.no_redact && settings->redact == false) options.no_redact = true;
+  return options;
+}
+
+Expected<std::optional<config::Baseline>> load_baseline(const ReportOptions& options) {
+  if (!options.baseline) return std::optional<config::Baseline>{};
+  auto baseline = config::read_baseline(*options.baseline);
+  if (!baseline) return tl::unexpected(baseline.error());
+  return std::optional<config::Baseline>(std::move(*baseline));
+}
+
+int finish_report(report::Report& report, const ReportOptions& options, const std::optional<config::Baseline>& baseline,
+                  StaleNote stale_note) {
+  if (baseline) {
+    const auto outcome = config::apply_baseline(*baseline, report);
+    report.stats.baseline = {.used = true, .hidden = outcome.hidden, .stale = outcome.stale.size()};
+    if (!outcome.stale.empty() && stale_note == StaleNote::kShow) {
+      std::cerr << fmt::format(
+          "keyward: note: {} baseline entr{} in {} matched no finding (fixed, moved to another file, or not "
+          "scanned); `keyward baseline` writes a fresh one\n",
+          outcome.stale.size(), outcome.stale.size() == 1 ? "y" : "ies", *options.baseline);
+    }
+  }
   report::finalize(report, options.no_redact ? report::Redaction::kShow : report::Redaction::kRedact);
   const bool written = write_report(report, options);
   for (const auto& d : report.diagnostics) {

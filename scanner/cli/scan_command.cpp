@@ -7,6 +7,7 @@
 #include "scanner/cli/commands.h"
 #include "scanner/cli/report_output.h"
 #include "scanner/cli/rule_loading.h"
+#include "scanner/cli/worktree_scan.h"
 #include "scanner/scan.h"
 
 namespace keyward::cli {
@@ -20,22 +21,40 @@ void add_scan_command(CLI::App& app, ScanOptions& options) {
   cmd->add_flag("-L,--follow-symlinks", options.follow_symlinks, "Follow symbolic links");
 }
 
-int run_scan(const ScanOptions& options) {
+Expected<report::Report> scan_worktree(const ScanOptions& options) {
   const std::vector<std::string> paths = options.paths.empty() ? std::vector<std::string>{"."} : options.paths;
   auto rules = load_rules(options.rule_options, paths.front());
-  if (!rules) {
-    print_error(rules.error().message);
-    return kExitError;
-  }
+  if (!rules) return tl::unexpected(rules.error());
   const keyward::ScanOptions scan_options{
       .threads = options.report_options.threads,
-      .max_file_bytes = options.report_options.max_file_size,
-      .max_decode_depth = options.report_options.max_decode_depth,
+      .max_file_bytes = options.report_options.max_file_size.value_or(kDefaultMaxFileBytes),
+      .max_decode_depth = options.report_options.max_decode_depth.value_or(0),
       .walk = {
           .symlinks = options.follow_symlinks ? sources::SymlinkPolicy::kFollow : sources::SymlinkPolicy::kSkip,
           .ignore = options.no_ignore ? sources::IgnorePolicy::kScanAll : sources::IgnorePolicy::kRespectGitignore}};
-  report::Report report = scan_paths(*rules, paths, scan_options);
-  return finish_report(report, options.report_options);
+  return scan_paths(*rules, paths, scan_options);
+}
+
+int run_scan(const ScanOptions& given) {
+  ScanOptions options = given;
+  auto resolved = resolve_report_options(options.report_options, options.rule_options,
+                                         options.paths.empty() ? std::string(".") : options.paths.front());
+  if (!resolved) {
+    print_error(resolved.error().message);
+    return kExitError;
+  }
+  options.report_options = std::move(*resolved);
+  auto baseline = load_baseline(options.report_options);
+  if (!baseline) {
+    print_error(baseline.error().message);
+    return kExitError;
+  }
+  auto report = scan_worktree(options);
+  if (!report) {
+    print_error(report.error().message);
+    return kExitError;
+  }
+  return finish_report(*report, options.report_options, *baseline);
 }
 
 void print_error(const std::string& message) {

@@ -173,10 +173,11 @@ Expected<RuleFile> parse_rule_file(std::string_view text, const std::string& nam
   RuleFile file;
   std::vector<std::string> errors;
   for (const auto& [key, value] : document) {
-    // [audit] belongs to `keyward audit` (scanner/audit/sensitive_paths.cpp) and [filter] is the content filter's
-    // policy (scanner/filter/policy.cpp); both read the same file.
+    // [audit] belongs to `keyward audit` (scanner/audit/sensitive_paths.cpp), [filter] is the content filter's
+    // policy (scanner/filter/policy.cpp) and [scan] the limits and redaction (scanner/config/scan_settings.cpp);
+    // all read the same file.
     if (key.str() != "rules" && key.str() != "allowlist" && key.str() != "disabled_rules" && key.str() != "audit" &&
-        key.str() != "filter") {
+        key.str() != "filter" && key.str() != "scan") {
       errors.push_back(fmt::format("{}: unknown top-level key '{}' ({})", name, key.str(), line_of(value)));
     }
   }

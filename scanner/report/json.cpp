@@ -47,13 +47,16 @@ void write_json(const Report& report, std::ostream& out) {
   }
   Json diagnostics = Json::array();
   for (const auto& d : report.diagnostics) diagnostics.push_back(Json{{"origin", d.origin}, {"message", d.message}});
-  const Json document{{"findings", std::move(findings)},
-                      {"stats", Json{{"commits", report.stats.commits},
-                                     {"files", report.stats.files},
-                                     {"bytes", report.stats.bytes},
-                                     {"skipped", skipped_json(report.stats.skipped)},
-                                     {"seconds", rounded(report.stats.seconds)}}},
-                      {"diagnostics", std::move(diagnostics)}};
+  Json stats{{"commits", report.stats.commits},
+             {"files", report.stats.files},
+             {"bytes", report.stats.bytes},
+             {"skipped", skipped_json(report.stats.skipped)},
+             {"seconds", rounded(report.stats.seconds)}};
+  if (report.stats.baseline.used) {
+    stats["baseline"] = Json{{"hidden", report.stats.baseline.hidden}, {"stale", report.stats.baseline.stale}};
+  }
+  const Json document{
+      {"findings", std::move(findings)}, {"stats", std::move(stats)}, {"diagnostics", std::move(diagnostics)}};
   out << document.dump(2, ' ', false, Json::error_handler_t::replace) << '\n';
 }
 

@@ -59,12 +59,20 @@ struct SkipCounts {
   void add(const SkipCounts& other);
 };
 
+// A run with --baseline: findings it hid, and entries no finding matched any more.
+struct BaselineCounts {
+  bool used = false;
+  std::uint64_t hidden = 0;
+  std::uint64_t stale = 0;
+};
+
 struct Stats {
   std::uint64_t commits = 0;  // git sources: commits read
   std::uint64_t files = 0;    // scanned (blobs, for git sources)
   std::uint64_t bytes = 0;    // scanned
   SkipCounts skipped;
   double seconds = 0.0;
+  BaselineCounts baseline;
 };
 
 struct Report {

@@ -89,6 +89,7 @@ std::string summary_line(const Report& report) {
   line += fmt::format("{} files, {}, {:.2f} s, {} finding{}", st.files, human_bytes(st.bytes), st.seconds,
                       report.findings.size(), report.findings.size() == 1 ? "" : "s");
   if (st.skipped.total() > 0) line += fmt::format(", {} skipped", st.skipped.total());
+  if (st.baseline.hidden > 0) line += fmt::format(", {} baselined", st.baseline.hidden);
   if (!report.diagnostics.empty()) {
     line += fmt::format(", {} error{}", report.diagnostics.size(), report.diagnostics.size() == 1 ? "" : "s");
   }

@@ -2,6 +2,8 @@
 
 #include <git2.h>
 
+#include <fmt/format.h>
+
 namespace keyward::sources {
 
 GitLibrary::GitLibrary() {
@@ -17,6 +19,34 @@ Repository discover_repository(const std::string& path) {
   git_repository* repo = nullptr;
   if (git_repository_open_ext(&repo, path.c_str(), 0, nullptr) != 0) return nullptr;
   return Repository(repo);
+}
+
+Expected<std::string> hooks_directory(const std::string& path) {
+  Repository repo = discover_repository(path);
+  if (!repo) return fail(fmt::format("{}: not in a git repository", path));
+  git_config* config = nullptr;
+  if (git_repository_config_snapshot(&config, repo.get()) != 0) {
+    return fail(fmt::format("{}: cannot read the git config: {}", path, last_git_error()));
+  }
+  std::string directory;
+  git_buf buf = GIT_BUF_INIT;
+  if (git_config_get_path(&buf, config, "core.hooksPath") == 0) directory.assign(buf.ptr, buf.size);
+  git_buf_dispose(&buf);
+  git_config_free(config);
+  if (!directory.empty()) {
+    if (directory.front() != '/') {
+      const std::string top = workdir(repo.get());
+      directory = (top.empty() ? std::string(git_repository_path(repo.get())) : top) + directory;
+    }
+  } else {
+    if (git_repository_item_path(&buf, repo.get(), GIT_REPOSITORY_ITEM_HOOKS) != 0) {
+      return fail(fmt::format("{}: cannot find the hooks directory: {}", path, last_git_error()));
+    }
+    directory.assign(buf.ptr, buf.size);
+    git_buf_dispose(&buf);
+  }
+  while (directory.size() > 1 && directory.back() == '/') directory.pop_back();
+  return directory;
 }
 
 std::string workdir(git_repository* repo) {

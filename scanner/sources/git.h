@@ -34,6 +34,10 @@ std::string workdir(git_repository* repo);
 // core.excludesFile and negations, as git decides.
 Expected<bool> is_ignored(git_repository* repo, const std::string& relative_path);
 
+// Where git runs the hooks of the repository holding `path`: `core.hooksPath` when set (a relative one from the
+// top of the working tree, as git takes it), else the repository's own hooks directory. No trailing '/'.
+Expected<std::string> hooks_directory(const std::string& path);
+
 // libgit2's last error message on this thread.
 std::string last_git_error();
 

@@ -298,5 +298,28 @@ TEST(GitStagedE2E, APreCommitHookBlocksCommittingEnv) {
   EXPECT_NE(repo.ok({"rev-parse", "HEAD"}), head);
 }
 
+// Issue #7: the audit's findings are about whole files, so SARIF gives them a location without a region and the
+// GitHub annotation no line.
+TEST(AuditE2E, SarifAndGithubFormatsCarryWholeFileFindings) {
+  Repo repo;
+  repo.write(".env", "DEBUG=1\n");
+  repo.ok({"add", ".env"});
+  repo.ok({"commit", "-q", "-m", "env"});
+  const auto sarif = repo.keyward({"audit", "--format", "sarif"});
+  EXPECT_EQ(sarif.exit_code, 1) << sarif.err;
+  const auto document = nlohmann::json::parse(sarif.out);
+  bool tracked = false;
+  for (const auto& result : document["runs"][0]["results"]) {
+    if (result["ruleId"] != "sensitive-file-tracked") continue;
+    tracked = true;
+    EXPECT_EQ(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], ".env");
+    EXPECT_FALSE(result["locations"][0]["physicalLocation"].contains("region"));
+  }
+  EXPECT_TRUE(tracked) << sarif.out;
+  const auto github = repo.keyward({"audit", "--format", "github"});
+  EXPECT_NE(github.out.find("::error file=.env,title=keyward%3A sensitive-file-tracked::"), std::string::npos)
+      << github.out;
+}
+
 }  // namespace
 }  // namespace keyward::testing

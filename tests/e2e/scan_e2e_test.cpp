@@ -90,6 +90,21 @@ TEST(ScanE2E, TextAndJsonReportsMatchTheirGoldenFiles) {
   expect_golden("scan.json", normalise_seconds(json.out));
 }
 
+TEST(ScanE2E, SarifAndGithubReportsMatchTheirGoldenFiles) {
+  TempDir dir;
+  write_project(dir);
+  const auto sarif = run_keyward({"scan", "--format", "sarif", "."}, {.cwd = dir.path()});
+  EXPECT_EQ(sarif.exit_code, 1) << sarif.err;
+  expect_golden("scan.sarif", sarif.out);
+  const auto github = run_keyward({"scan", "--format", "github", "."}, {.cwd = dir.path()});
+  EXPECT_EQ(github.exit_code, 1) << github.err;
+  expect_golden("scan.github.txt", github.out);
+  EXPECT_NE(
+      github.out.find("::error file=.env,line=2,col=17,endLine=2,endColumn=49,title=keyward%3A mistral-api-key::"),
+      std::string::npos)
+      << github.out;
+}
+
 TEST(ScanE2E, OutputIsIdenticalAtAnyThreadCount) {
   TempDir dir;
   write_project(dir);
