@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <string>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -20,6 +22,23 @@ report::Color pick_color(const ReportOptions& options) {
     return report::Color::kNever;
   }
   return isatty(STDOUT_FILENO) ? report::Color::kAlways : report::Color::kNever;
+}
+
+// A path on one line of stderr: a name may hold any byte but '/' and NUL, and a newline in it must not forge a
+// line of its own (nor a control byte drive the terminal).
+std::string one_line(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (byte < 0x20 || byte == 0x7f) {
+      out += fmt::format("\\x{:02x}", byte);
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 bool write_report(const report::Report& report, const ReportOptions& options) {
@@ -52,7 +71,8 @@ void add_report_options(CLI::App& cmd, ReportOptions& options) {
   cmd.add_option("--max-file-size", options.max_file_size, "Skip files larger than this (default 10MiB)")
       ->transform(CLI::AsSizeValue(false));
   cmd.add_option("--max-decode-depth", options.max_decode_depth,
-                 "Decode base64, hex, percent-encoding and escapes up to this many times deep to find secrets (default 0: off; 2 is usual)")
+                 "Decode base64, hex, percent-encoding and escapes up to this many times deep to find secrets (default "
+                 "0: off; 2 is usual)")
       ->check(CLI::Range(0, 4));
 }
 
@@ -60,7 +80,7 @@ int finish_report(report::Report& report, const ReportOptions& options) {
   report::finalize(report, options.no_redact ? report::Redaction::kShow : report::Redaction::kRedact);
   const bool written = write_report(report, options);
   for (const auto& d : report.diagnostics) {
-    std::cerr << fmt::format("keyward: warning: {}: {}\n", d.origin, d.message);
+    std::cerr << fmt::format("keyward: warning: {}: {}\n", one_line(d.origin), one_line(d.message));
   }
   std::cerr << report::summary_line(report) << '\n';
   if (!written || !report.diagnostics.empty()) return kExitError;
