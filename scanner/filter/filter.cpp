@@ -492,7 +492,8 @@ Expected<Filter> Filter::create(engine::RuleSet rules, Policy policy, const std:
   auto limits = limits_for(policy, env);
   if (!limits) return tl::unexpected(limits.error());
   std::vector<std::string> problems;
-  for (const auto& [id, action] : policy.rules) {
+  for (const auto& entry : policy.rules) {  // no structured binding: clang 14 (the fuzz build) cannot capture one
+    const std::string& id = entry.first;
     const auto compiled = rules.rules();
     if (std::none_of(compiled.begin(), compiled.end(), [&](const auto& r) { return r.rule.id == id; })) {
       problems.push_back(fmt::format("filter.rules names an unknown rule '{}'", id));
