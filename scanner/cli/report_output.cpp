@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <string>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -23,6 +25,23 @@ report::Color pick_color(const ReportOptions& options) {
     return report::Color::kNever;
   }
   return isatty(STDOUT_FILENO) ? report::Color::kAlways : report::Color::kNever;
+}
+
+// A path on one line of stderr: a name may hold any byte but '/' and NUL, and a newline in it must not forge a
+// line of its own (nor a control byte drive the terminal).
+std::string one_line(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (byte < 0x20 || byte == 0x7f) {
+      out += fmt::format("\\x{:02x}", byte);
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 bool write_report(const report::Report& report, const ReportOptions& options) {
@@ -100,7 +119,7 @@ int finish_report(report::Report& report, const ReportOptions& options, const st
   report::finalize(report, options.no_redact ? report::Redaction::kShow : report::Redaction::kRedact);
   const bool written = write_report(report, options);
   for (const auto& d : report.diagnostics) {
-    std::cerr << fmt::format("keyward: warning: {}: {}\n", d.origin, d.message);
+    std::cerr << fmt::format("keyward: warning: {}: {}\n", one_line(d.origin), one_line(d.message));
   }
   std::cerr << report::summary_line(report) << '\n';
   if (!written || !report.diagnostics.empty()) return kExitError;

@@ -459,7 +459,9 @@ std::vector<View> find_views(const Source& source, std::size_t begin, std::size_
     // code have neither. The lowest bit of `long_runs` is always a run's first byte.
     const int top = std::countl_one(runs);
     std::uint64_t long_runs = runs_of_16(runs);
-    if (top > 0) long_runs &= ~std::uint64_t{0} >> top;  // the top run is taken with the next block
+    // The top run is taken with the next block. A block that is all one run has top == 64: no shift by 64 (UB,
+    // found by fuzz_engine), just nothing to take here.
+    if (top > 0) long_runs = top == 64 ? 0 : long_runs & (~std::uint64_t{0} >> top);
     while (long_runs != 0) {
       const int first = std::countr_zero(long_runs);
       const int length = std::countr_one(runs >> first);  // ends before bit 63: the top run is not among these

@@ -38,6 +38,21 @@ std::string escape_literal(std::string_view text) {
   return out;
 }
 
+// What is wrong with a pattern RE2 rejected, and where, without its text: RE2's message quotes the pattern from
+// the fault on, and a pattern may hold a literal secret (an allowlisted test key) that must not reach a log.
+std::string regex_problem(const re2::RE2& re) {
+  std::string what = re.error();
+  const std::string& arg = re.error_arg();
+  if (!arg.empty() && what.size() >= arg.size() && what.compare(what.size() - arg.size(), arg.size(), arg) == 0) {
+    what.resize(what.size() - arg.size());
+  }
+  while (!what.empty() && (what.back() == ' ' || what.back() == ':')) what.pop_back();
+  const std::size_t at = arg.empty() ? std::string::npos : re.pattern().find(arg);
+  if (at == std::string::npos) return what;
+  const std::size_t prefix = re.pattern().rfind("(?m)", 0) == 0 ? 4 : 0;  // make_re2's, not the user's
+  return fmt::format("{} (at byte {} of the pattern)", what, at >= prefix ? at - prefix : 0);
+}
+
 CompiledAllowlist compile_allowlist(const Allowlist& allowlist, std::vector<std::string>& errors,
                                     const std::string& where) {
   CompiledAllowlist out;
@@ -46,7 +61,8 @@ CompiledAllowlist compile_allowlist(const Allowlist& allowlist, std::vector<std:
     for (const auto& pattern : patterns) {
       auto re = make_re2(pattern);
       if (!re->ok()) {
-        errors.push_back(fmt::format("{}: allowlist {} '{}': {}", where, key, pattern, re->error()));
+        errors.push_back(
+            fmt::format("{}: allowlist {} #{}: {}", where, key, &pattern - patterns.data() + 1, regex_problem(*re)));
         continue;
       }
       into.push_back(std::move(re));
@@ -240,7 +256,7 @@ const LazyRegex::State& LazyRegex::ready() const {
   std::call_once(s.once, [&s] {
     s.regex = make_re2(s.pattern);
     if (!s.regex->ok()) {
-      s.error = fmt::format("bad regex: {}", s.regex->error());
+      s.error = fmt::format("bad regex: {}", regex_problem(*s.regex));
       return;
     }
     const int groups = s.regex->NumberOfCapturingGroups();

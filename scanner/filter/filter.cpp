@@ -345,20 +345,28 @@ class Session {
 };
 
 // The request limits that apply to the top-level members: model, max_tokens, messages (or inputs).
+// A value quoted in a violation's message, unless a rule found something in it: a key pasted into "model" must not
+// come back out in the message (which goes to stderr and the audit log).
 void check_request(const RequestLimits& limits, const JsonSummary& summary, Screening& out) {
+  auto quoted = [&](const std::string& pointer, const std::string& value) {
+    const bool found =
+        std::any_of(out.findings.begin(), out.findings.end(), [&](const Finding& f) { return f.pointer == pointer; });
+    return found ? std::string("(withheld: it holds a finding)") : fmt::format("'{}'", value);
+  };
   for (const auto& member : summary.top_level) {
     const std::string pointer = "/" + member.key;
     if (member.key == "model" && member.kind == JsonKind::kString && !model_allowed(limits, member.value)) {
-      out.violations.push_back(
-          {.limit = "model", .pointer = pointer, .message = fmt::format("model '{}' is not allowed", member.value)});
+      out.violations.push_back({.limit = "model",
+                                .pointer = pointer,
+                                .message = fmt::format("model {} is not allowed", quoted(pointer, member.value))});
     }
     if (member.key == "max_tokens" && member.kind == JsonKind::kNumber && limits.max_tokens) {
       const auto tokens = as_count(member.value);
       if (!tokens || *tokens > *limits.max_tokens) {
-        out.violations.push_back(
-            {.limit = "max_tokens",
-             .pointer = pointer,
-             .message = fmt::format("max_tokens {} is over the limit of {}", member.value, *limits.max_tokens)});
+        out.violations.push_back({.limit = "max_tokens",
+                                  .pointer = pointer,
+                                  .message = fmt::format("max_tokens {} is over the limit of {}",
+                                                         quoted(pointer, member.value), *limits.max_tokens)});
       }
     }
     if ((member.key == "messages" || member.key == "inputs") && member.kind == JsonKind::kArray &&
@@ -484,7 +492,8 @@ Expected<Filter> Filter::create(engine::RuleSet rules, Policy policy, const std:
   auto limits = limits_for(policy, env);
   if (!limits) return tl::unexpected(limits.error());
   std::vector<std::string> problems;
-  for (const auto& [id, action] : policy.rules) {
+  for (const auto& entry : policy.rules) {  // no structured binding: clang 14 (the fuzz build) cannot capture one
+    const std::string& id = entry.first;
     const auto compiled = rules.rules();
     if (std::none_of(compiled.begin(), compiled.end(), [&](const auto& r) { return r.rule.id == id; })) {
       problems.push_back(fmt::format("filter.rules names an unknown rule '{}'", id));

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <stdexcept>
@@ -49,12 +50,24 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   }
   bool out_open = true, err_open = true;
   char buffer[65536];
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::seconds(options.timeout_seconds);
   while (out_open || err_open) {
+    int wait_ms = -1;
+    if (options.timeout_seconds > 0) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      if (left <= 0) {
+        kill(pid, SIGKILL);
+        result.timed_out = true;
+        break;
+      }
+      wait_ms = static_cast<int>(left);
+    }
     pollfd fds[3] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}, {in_fd, POLLOUT, 0}};
     const int count = in_fd >= 0 ? 3 : 2;
     if (!out_open) fds[0].fd = -1;
     if (!err_open) fds[1].fd = -1;
-    if (poll(fds, count, -1) < 0) {
+    if (poll(fds, count, wait_ms) < 0) {
       if (errno == EINTR) continue;
       break;
     }

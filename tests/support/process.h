@@ -1,5 +1,6 @@
 // Runs a real program as a child process: arguments, working directory, standard input; returns its exit code
-// and everything it wrote. Optionally drops root to `nobody` first, so permission tests mean something as root.
+// and everything it wrote. Optionally drops root to `nobody` first, so permission tests mean something as root,
+// and optionally kills a child that outlives a deadline, so a hang fails a test instead of stalling the suite.
 #pragma once
 
 #include <string>
@@ -8,7 +9,8 @@
 namespace keyward::testing {
 
 struct ProcessResult {
-  int exit_code = -1;  // -1: killed by a signal
+  int exit_code = -1;      // -1: killed by a signal
+  bool timed_out = false;  // killed because it outlived ProcessOptions::timeout_seconds
   std::string out;
   std::string err;
 };
@@ -20,6 +22,7 @@ struct ProcessOptions {
   std::string stdin_bytes;
   Privileges privileges = Privileges::kKeep;
   std::vector<std::string> env;  // extra NAME=value entries
+  int timeout_seconds = 0;       // > 0: SIGKILL the child after this long (a generous bound, not a timing check)
 };
 
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {});

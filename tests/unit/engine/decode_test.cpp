@@ -50,6 +50,22 @@ TEST(Decode, FindsATokenInBase64AtTheEncodedSpan) {
   EXPECT_TRUE(scan_text(set, text, 0).empty()) << "depth 0 decodes nothing";
 }
 
+// Issue #8, found by fuzz_engine: a run that fills a whole 64-byte block shifted a 64-bit mask by 64 (undefined
+// behaviour; on x86 the run was cut at the block's end). It is one run, decoded whole, found once.
+TEST(Decode, ARunFillingAWholeBlockIsOneRun) {
+  const auto set = compile({Rule{.id = "tok", .description = "t", .regex = R"(\b(tok_[a-z0-9]{12})\b)"}});
+  const std::string encoded =
+      "dG9rX2FiY2RlZjEyMzQ1NiBhbmQgdGhlbiBlbm91Z2ggcGxhaW4gd29yZHMgdG8gbWFrZSB0aGlzIHJ1biBvZiBiYXNlNjQgbG9uZ2VyIHRoYW4g"
+      "dHdvIGJsb2NrcyBvZiA2NCBieXRlcw==";
+  for (const std::string& text :
+       {encoded + "\n", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde " + encoded}) {
+    const auto matches = scan_text(set, text);
+    ASSERT_EQ(matches.size(), 1u) << text;
+    EXPECT_EQ(matches[0].decoded_secret, "tok_abcdef123456");
+    EXPECT_EQ(text.substr(matches[0].secret_start, matches[0].secret_end - matches[0].secret_start), encoded);
+  }
+}
+
 TEST(Decode, NestedEncodingsAreNamedOutermostFirst) {
   const auto set = compile({Rule{.id = "tok", .description = "t", .regex = R"(\b(tok_[a-z0-9]{12})\b)"}});
   // hex of "tok_abcdef123456", then base64 of that hex.

@@ -151,6 +151,21 @@ max_text_bytes = 50
                                               "max_tokens /max_tokens", "model /model"}));
 }
 
+// Issue #8: keyward never leaks what it finds, not even in the reason it gives for a block.
+TEST(Filter, AViolationMessageNeverQuotesAValueThatHoldsAFinding) {
+  const Filter prod = make_filter("[filter.env.prod]\nmodels = [\"mistral-small-latest\"]\n", "prod");
+  const std::string key = mistral_key(40);
+  auto screening = prod.screen_request(nlohmann::json{{"model", key}, {"messages", nlohmann::json::array()}}.dump());
+  ASSERT_TRUE(screening);
+  EXPECT_EQ(screening->verdict, Verdict::kBlocked);
+  ASSERT_EQ(screening->violations.size(), 1u);
+  EXPECT_EQ(screening->violations[0].message, "model (withheld: it holds a finding) is not allowed");
+  screening = prod.screen_request(nlohmann::json{{"model", "gpt-4o"}}.dump());
+  ASSERT_TRUE(screening);
+  ASSERT_EQ(screening->violations.size(), 1u);
+  EXPECT_EQ(screening->violations[0].message, "model 'gpt-4o' is not allowed");
+}
+
 TEST(Filter, BadInputIsAnErrorNotAVerdict) {
   EXPECT_FALSE(default_filter().screen_request("{\"messages\": ["));
   EXPECT_FALSE(default_filter().screen("caf\xc3"));

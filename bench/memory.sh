@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Bounded-memory benchmark (not a test): peak RSS of
+#   1. `keyward git REPO` (full history, 2 threads) on bench/history.git (20,000 commits, bench/make-history.py)
+#      and on its first half (--branch main~10000 equivalent: the first 10,000 commits), to show whether the peak
+#      grows with history length;
+#   2. `keyward scan` of a tree of FILES small files (default 200,000; a million takes long to create and the
+#      walk holds one directory's names at a time, so the figure per file is what matters), made once in
+#      bench/results/small-files/.
+# Usage: bench/memory.sh [REPO] [FILES] [KEYWARD_BINARY]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo="$(realpath "${1:-bench/history.git}")"
+files="${2:-200000}"
+keyward="$(realpath "${3:-build/keyward}")"
+[ -x "$keyward" ] || { echo "memory.sh: no keyward binary at $keyward (build it first)" >&2; exit 2; }
+[ -e "$repo" ] || python3 bench/make-history.py "$repo"
+command -v /usr/bin/time >/dev/null || apt-get install -y -qq time >/dev/null
+
+# peak NAME CMD...: prints NAME, wall seconds and peak RSS in MiB.
+peak() {
+  local name="$1"
+  shift
+  /usr/bin/time -f "%e %M" -o /tmp/keyward-memory.$$ "$@" >/dev/null 2>&1 || true
+  read -r wall kib </tmp/keyward-memory.$$
+  rm -f /tmp/keyward-memory.$$
+  printf '%-48s %8.1f s %9.1f MiB\n' "$name" "$wall" "$(awk -v k="$kib" 'BEGIN { print k / 1024 }')"
+}
+
+commits=$(git -C "$repo" rev-list --count --all)
+blobs=$(git -C "$repo" cat-file --batch-all-objects --batch-check | grep -c ' blob ' || true)
+half=$(git -C "$repo" rev-list --all --reverse | sed -n "$((commits / 2))p")
+echo "history: $repo, $commits commits, $blobs blobs"
+peak "keyward git (all $commits commits)" "$keyward" git "$repo" --threads 2 --no-progress --format json
+peak "keyward git --branch <commit $((commits / 2))> (half)" "$keyward" git "$repo" --branch "$half" --threads 2 \
+  --no-progress --format json
+
+tree=bench/results/small-files
+if [ "$(cat "$tree/.count" 2>/dev/null)" != "$files" ]; then
+  rm -rf "$tree"
+  python3 - "$tree" "$files" <<'PY'
+import os, sys
+root, n = sys.argv[1], int(sys.argv[2])
+for i in range(n):
+    d = os.path.join(root, f"d{i // 1000:04d}")
+    if i % 1000 == 0:
+        os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, f"f{i:07d}.txt"), "w") as f:
+        f.write(f"line one of file {i}\nconfig_value = {i * 7919 % 100003}\n")
+with open(os.path.join(root, ".count"), "w") as f:
+    f.write(str(n))
+PY
+fi
+peak "keyward scan ($files small files, 2 threads)" "$keyward" scan "$tree" --no-ignore --threads 2 --format json
+peak "keyward scan (the first 10,000 of them)" "$keyward" scan "$tree"/d000? --no-ignore --threads 2 --format json
