@@ -57,18 +57,24 @@ int on_hit(unsigned int id, unsigned long long /*from*/, unsigned long long to, 
   return 0;
 }
 
+// Keyword hits are sorted by end offset (scan() makes sure), so only those that can reach the window are looked
+// at: a line after line of near-misses, each with its keyword, stays linear.
 bool keyword_near(const RuleSet& rules, const CompiledRule& rule, const Scratch& scratch, const Match& match) {
   if (rule.keyword_ids.empty()) return true;
   const auto distance = static_cast<std::size_t>(rule.rule.keyword_distance);
   const std::size_t low = distance == 0 || match.start < distance ? 0 : match.start - distance;
   const std::size_t high = distance == 0 ? std::numeric_limits<std::size_t>::max() : match.end + distance;
-  for (const auto& hit : scratch.keyword_hits) {
-    if (std::find(rule.keyword_ids.begin(), rule.keyword_ids.end(), static_cast<int>(hit.keyword)) ==
+  const auto& hits = scratch.keyword_hits;
+  auto it = std::lower_bound(hits.begin(), hits.end(), low,
+                             [](const KeywordHit& hit, std::size_t at) { return hit.end < at; });
+  for (; it != hits.end(); ++it) {
+    const std::size_t hit_start = it->end - rules.keywords()[it->keyword].size();
+    if (it->end - std::min(it->end, rules.longest_keyword_bytes()) > high) break;  // no later hit starts in time
+    if (hit_start > high) continue;
+    if (std::find(rule.keyword_ids.begin(), rule.keyword_ids.end(), static_cast<int>(it->keyword)) !=
         rule.keyword_ids.end()) {
-      continue;
+      return true;
     }
-    const std::size_t hit_start = hit.end - rules.keywords()[hit.keyword].size();
-    if (hit.end >= low && hit_start <= high) return true;
   }
   return false;
 }
@@ -218,6 +224,11 @@ Expected<std::vector<Match>> scan(const RuleSet& rules, std::string_view bytes, 
   const hs_error_t status = hs_scan(rules.database(), bytes.data(), static_cast<unsigned int>(bytes.size()), 0,
                                     scratch.hyperscan(), on_hit, &context);
   if (status != HS_SUCCESS) return fail(fmt::format("hyperscan scan failed (error {})", status));
+  // Hyperscan reports in end order; keyword_near relies on it, so make sure.
+  auto by_end = [](const KeywordHit& a, const KeywordHit& b) { return a.end < b.end; };
+  if (!std::is_sorted(scratch.keyword_hits.begin(), scratch.keyword_hits.end(), by_end)) {
+    std::stable_sort(scratch.keyword_hits.begin(), scratch.keyword_hits.end(), by_end);
+  }
   if (auto gated = scan_gated(rules, bytes, scratch); !gated) return tl::unexpected(gated.error());
 
   std::sort(scratch.touched_rules.begin(), scratch.touched_rules.end());

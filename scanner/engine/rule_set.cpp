@@ -357,6 +357,7 @@ Expected<RuleSet> RuleSet::compile(std::vector<Rule> rules, const CompileOptions
                     .rule = static_cast<int>(i)});
   }
   for (std::size_t k = 0; k < set.keywords_.size(); ++k) {
+    set.longest_keyword_bytes_ = std::max(set.longest_keyword_bytes_, set.keywords_[k].size());
     main.push_back({.expression = escape_literal(set.keywords_[k]),
                     .flags = kKeywordFlags,
                     .id = keyword_pattern_id(set.rules_.size(), k),

@@ -90,6 +90,7 @@ class RuleSet {
 
   std::span<const CompiledRule> rules() const { return rules_; }
   std::span<const std::string> keywords() const { return keywords_; }  // lower-cased, deduplicated
+  std::size_t longest_keyword_bytes() const { return longest_keyword_bytes_; }
   const CompiledAllowlist& global_allowlist() const { return global_allowlist_; }
   PhoneCheck phone_check() const { return phone_check_; }
   // Rules without keywords, and every keyword.
@@ -114,6 +115,7 @@ class RuleSet {
 
   std::vector<CompiledRule> rules_;
   std::vector<std::string> keywords_;
+  std::size_t longest_keyword_bytes_ = 0;
   CompiledAllowlist global_allowlist_;
   PhoneCheck phone_check_ = nullptr;
   std::unique_ptr<hs_database, DatabaseFree> database_;

@@ -48,6 +48,23 @@ TEST(Engine, KeywordsMustLieWithinTheDistance) {
   EXPECT_EQ(scan_text(anywhere, "acme" + std::string(10000, '\n') + "key=Ab3dEf7hIj9k").size(), 1u);
 }
 
+// Issue #8's linear-time bench found keyword_near walking every keyword hit for every match; now it looks only at
+// hits that can reach the match. Each line's keyword qualifies its own match and no other.
+TEST(Engine, ManyKeywordHitsQualifyOnlyTheMatchesNearThem) {
+  Rule r = rule("ctx", R"(key=([A-Za-z0-9]{12}))");
+  r.keywords = {"acme", "acme-corp-long-keyword"};
+  r.keyword_distance = 10;
+  const auto set = compile({r});
+  std::string text;
+  for (int i = 0; i < 2000; ++i) {
+    text += i % 2 == 0 ? "acme key=Ab3dEf7hIj9k\n" : "     key=Zy8xWv6uTs5r" + std::string(30, '.') + "\n";
+  }
+  text += "acme-corp-long-keyword key=Qq1wEe2rTt3y\n";
+  const auto matches = scan_text(set, text);
+  ASSERT_EQ(matches.size(), 1001u);
+  for (const auto& m : matches) EXPECT_NE(text.substr(m.secret_start, 12), "Zy8xWv6uTs5r");
+}
+
 TEST(Engine, EntropyFloorAndChecksDecide) {
   Rule r = rule("hexless", R"(val=([A-Za-z0-9]{16}))");
   r.min_entropy = 3.0;
