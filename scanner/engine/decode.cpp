@@ -8,6 +8,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "scanner/engine/engine.h"
 
@@ -29,6 +32,7 @@ enum ByteClass : std::uint8_t {
   kHexLetter = 16,  // a-f A-F
   kPercent = 32,
   kBackslash = 64,
+  kTextFirst = 128,  // I-Z a-f 2-7: the first character of base64 or hex that encodes printable text
 };
 constexpr std::uint8_t kBase64Class = kUpper | kLower | kDigit | kSymbol;
 
@@ -40,6 +44,9 @@ constexpr std::array<std::uint8_t, 256> make_classes() {
   for (const unsigned char c : {'+', '/', '-', '_'}) classes[c] = kSymbol;
   for (int c = 'a'; c <= 'f'; ++c) classes[c] |= kHexLetter;
   for (int c = 'A'; c <= 'F'; ++c) classes[c] |= kHexLetter;
+  for (int c = 'I'; c <= 'Z'; ++c) classes[c] |= kTextFirst;
+  for (int c = 'a'; c <= 'f'; ++c) classes[c] |= kTextFirst;
+  for (int c = '2'; c <= '7'; ++c) classes[c] |= kTextFirst;
   classes['%'] = kPercent;
   classes['\\'] = kBackslash;
   return classes;
@@ -348,60 +355,236 @@ std::optional<View> run_candidate(const Source& parent, std::size_t begin, std::
   return run_view(parent, begin, end, run_begin, padded_end, *decoded, "base64");
 }
 
-// Which of 64 bytes are base64 characters, and which are '%' or '\\' (bit i: byte i).
+// Which of 64 bytes are base64 characters, which may start base64 or hex of text (kTextFirst), and which are
+// '%' or '\\' (bit i: byte i).
 struct BlockMasks {
   std::uint64_t base64 = 0;
+  std::uint64_t text_first = 0;
   std::uint64_t special = 0;
 };
 
-BlockMasks classify_block(const unsigned char* p) {
+using Classifier = BlockMasks (*)(const unsigned char* p);
+
+BlockMasks classify_portable(const unsigned char* p) {
   BlockMasks masks;
+  for (int k = 0; k < 64; ++k) {
+    const std::uint8_t c = kClasses[p[k]];
+    if ((c & kBase64Class) != 0) masks.base64 |= std::uint64_t{1} << k;
+    if ((c & kTextFirst) != 0) masks.text_first |= std::uint64_t{1} << k;
+    if ((c & (kPercent | kBackslash)) != 0) masks.special |= std::uint64_t{1} << k;
+  }
+  return masks;
+}
+
 #if defined(__SSE2__)
-  // Range tests by signed comparison: shifted so that a range's first byte becomes -128.
-  const __m128i letter_shift = _mm_set1_epi8(static_cast<char>(0x80 - 'a'));
-  const __m128i letter_limit = _mm_set1_epi8(static_cast<char>(-128 + 26));
-  const __m128i digit_shift = _mm_set1_epi8(static_cast<char>(0x80 - '0'));
-  const __m128i digit_limit = _mm_set1_epi8(static_cast<char>(-128 + 10));
+BlockMasks classify_sse2(const unsigned char* p) {
+  // In [first, first + n): v + (0x80 - first) below -128 + n, as signed bytes.
+  auto in_range = [](__m128i v, char first, int n) {
+    return _mm_cmpgt_epi8(_mm_set1_epi8(static_cast<char>(-128 + n)),
+                          _mm_add_epi8(v, _mm_set1_epi8(static_cast<char>(0x80 - first))));
+  };
+  BlockMasks masks;
   for (int k = 0; k < 4; ++k) {
     const __m128i v =
         _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + std::size_t{16} * static_cast<std::size_t>(k)));
-    const __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));  // A-Z onto a-z
-    const __m128i letter = _mm_cmpgt_epi8(letter_limit, _mm_add_epi8(folded, letter_shift));
-    const __m128i digit = _mm_cmpgt_epi8(digit_limit, _mm_add_epi8(v, digit_shift));
+    const __m128i letter = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 26);  // A-Z folded onto a-z
     const __m128i symbol = _mm_or_si128(  // '+' and '/' both become '/' with bit 2 set
         _mm_or_si128(_mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(0x04)), _mm_set1_epi8('/')),
                      _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))),
         _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
+    const __m128i base64 = _mm_or_si128(_mm_or_si128(letter, in_range(v, '0', 10)), symbol);
+    const __m128i text = _mm_or_si128(_mm_or_si128(in_range(v, 'I', 18), in_range(v, 'a', 6)), in_range(v, '2', 6));
     const __m128i special = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('%')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
-    const auto base64 =
-        static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(letter, digit), symbol)));
-    masks.base64 |= std::uint64_t{base64} << (16 * k);
-    masks.special |= std::uint64_t{static_cast<std::uint32_t>(_mm_movemask_epi8(special))} << (16 * k);
+    const int shift = 16 * k;
+    masks.base64 |= std::uint64_t{static_cast<std::uint32_t>(_mm_movemask_epi8(base64))} << shift;
+    masks.text_first |= std::uint64_t{static_cast<std::uint32_t>(_mm_movemask_epi8(text))} << shift;
+    masks.special |= std::uint64_t{static_cast<std::uint32_t>(_mm_movemask_epi8(special))} << shift;
   }
-#else
-  for (int k = 0; k < 64; ++k) {
-    const std::uint8_t c = kClasses[p[k]];
-    if ((c & kBase64Class) != 0) masks.base64 |= std::uint64_t{1} << k;
-    if ((c & (kPercent | kBackslash)) != 0) masks.special |= std::uint64_t{1} << k;
-  }
-#endif
   return masks;
 }
+#endif
 
-// Bit i set where bits i..i+15 of `mask` are all set: a run of kMinBase64Chars within the block.
-std::uint64_t runs_of_16(std::uint64_t mask) {
+#if defined(__x86_64__)
+// The classes from table lookups on each byte's high and low nibble (vpshufb): a byte is in a class when the two
+// entries share a bit of it. In the first pair of tables bits 0-4 are the base64 groups (+-/, 0-9, A-O a-o,
+// P-Z p-z, _) and bits 5-6 are '%' and '\\'; in the second, bits 0-3 are the groups of kTextFirst (2-7, I-O,
+// P-Z, a-f). Bytes of 0x80 and above have no bits.
+__attribute__((target("avx2"), always_inline)) inline BlockMasks classify_avx2(const unsigned char* p) {
+  const __m256i low_table = _mm256_setr_epi8(                                                          //
+      0x0a, 0x0e, 0x0e, 0x0e, 0x0e, 0x2e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0c, 0x05, 0x44, 0x05, 0x04, 0x15,  //
+      0x0a, 0x0e, 0x0e, 0x0e, 0x0e, 0x2e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0c, 0x05, 0x44, 0x05, 0x04, 0x15);
+  const __m256i high_table = _mm256_setr_epi8(                           //
+      0, 0, 0x21, 0x02, 0x04, 0x58, 0x04, 0x08, 0, 0, 0, 0, 0, 0, 0, 0,  //
+      0, 0, 0x21, 0x02, 0x04, 0x58, 0x04, 0x08, 0, 0, 0, 0, 0, 0, 0, 0);
+  const __m256i text_low_table = _mm256_setr_epi8(                                                     //
+      0x04, 0x0c, 0x0d, 0x0d, 0x0d, 0x0d, 0x0d, 0x05, 0x04, 0x06, 0x06, 0x02, 0x02, 0x02, 0x02, 0x02,  //
+      0x04, 0x0c, 0x0d, 0x0d, 0x0d, 0x0d, 0x0d, 0x05, 0x04, 0x06, 0x06, 0x02, 0x02, 0x02, 0x02, 0x02);
+  const __m256i text_high_table = _mm256_setr_epi8(                //
+      0, 0, 0, 0x01, 0x02, 0x04, 0x08, 0, 0, 0, 0, 0, 0, 0, 0, 0,  //
+      0, 0, 0, 0x01, 0x02, 0x04, 0x08, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  const __m256i nibble = _mm256_set1_epi8(0x0f);
+  const __m256i zero = _mm256_setzero_si256();
+  const __m256i base64_bits = _mm256_set1_epi8(0x1f);
+  const __m256i special_bits = _mm256_set1_epi8(0x60);
+  const __m256i v[2] = {_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)),
+                        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32))};
+  // Per half: masks of the bytes with none of a class's bits (inverted below).
+  std::uint32_t not_base64[2], not_special[2], not_text[2];
+#pragma GCC unroll 2
+  for (int half = 0; half < 2; ++half) {
+    const __m256i low_nibbles = _mm256_and_si256(v[half], nibble);
+    const __m256i high_nibbles = _mm256_and_si256(_mm256_srli_epi16(v[half], 4), nibble);
+    const __m256i classes =
+        _mm256_and_si256(_mm256_shuffle_epi8(low_table, low_nibbles), _mm256_shuffle_epi8(high_table, high_nibbles));
+    const __m256i text = _mm256_and_si256(_mm256_shuffle_epi8(text_low_table, low_nibbles),
+                                          _mm256_shuffle_epi8(text_high_table, high_nibbles));
+    not_base64[half] = static_cast<std::uint32_t>(
+        _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(classes, base64_bits), zero)));
+    not_special[half] = static_cast<std::uint32_t>(
+        _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(classes, special_bits), zero)));
+    not_text[half] = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(text, zero)));
+  }
+  auto join = [](const std::uint32_t* halves) {
+    return ~(std::uint64_t{halves[0]} | (std::uint64_t{halves[1]} << 32));
+  };
+  return {.base64 = join(not_base64), .text_first = join(not_text), .special = join(not_special)};
+}
+#endif
+
+// Bit i set where bits i..i+7 of `mask` are all set: a run of 8 within the block.
+inline std::uint64_t runs_of_8(std::uint64_t mask) {
   mask &= mask >> 1;
   mask &= mask >> 2;
   mask &= mask >> 4;
-  mask &= mask >> 8;
   return mask;
 }
+
+// Bit i set where bits i..i+15 of `mask` are all set: a run of kMinBase64Chars within the block.
+inline std::uint64_t runs_of_16(std::uint64_t mask) { return runs_of_8(mask) & (runs_of_8(mask) >> 8); }
 static_assert(kMinBase64Chars == 16);
+
+constexpr std::size_t kNone = ~std::size_t{0};
+
+// What the blocks of a text hold that may need a look: runs of base64 characters of 16 or more whose first byte
+// may start an encoding of text, and the '%' and '\\' that may trigger a window; both in order.
+struct Events {
+  std::vector<std::pair<std::size_t, std::size_t>> runs;  // [begin, end)
+  std::vector<std::size_t> specials;
+};
+
+// Carried from one block to the next.
+struct BlockState {
+  std::uint64_t carry = 0;       // whether the previous block's last byte was in a run
+  std::size_t open_run = kNone;  // the start of that run, when it may encode text
+};
+
+// One block's events, from its masks. Most blocks of text and code have none, and the masks say so with few
+// branches: no loop runs for a short run, a word, a path or a backslash in code.
+__attribute__((always_inline)) inline void block_events(const BlockMasks& masks, std::size_t i, BlockState& state,
+                                                        Events& out) {
+  const std::uint64_t runs = masks.base64;
+  const std::uint64_t carried = state.carry;
+  state.carry = runs >> 63;
+  if (state.open_run != kNone) {
+    const int lead = std::countr_one(runs);
+    if (lead == 64) return;  // still going (a data: URL can run for megabytes); no trigger can be in here
+    if (i + static_cast<std::size_t>(lead) - state.open_run >= kMinBase64Chars) {
+      out.runs.emplace_back(state.open_run, i + static_cast<std::size_t>(lead));
+    }
+    state.open_run = kNone;
+  }
+  // An escape or '%' triggers only before a token (is_trigger): at least 8 base64 characters 2 or 3 bytes on.
+  // Near the block's end the mask cannot tell, and is_trigger decides.
+  const std::uint64_t tokens = runs_of_8(runs);
+  for (std::uint64_t special = masks.special & ((tokens >> 2) | (tokens >> 3) | (~std::uint64_t{0} << 53));
+       special != 0; special &= special - 1) {
+    out.specials.push_back(i + static_cast<std::size_t>(std::countr_zero(special)));
+  }
+  // Runs are taken at their first byte when it may start an encoding of text: those of 16 or more that end in
+  // this block here, the one reaching the next block (at most one bit of `top_run`) with that block.
+  const std::uint64_t starts = runs & ~((runs << 1) | carried) & masks.text_first;
+  const int top = std::countl_one(runs);
+  const std::uint64_t top_run = top == 0 ? 0 : ~std::uint64_t{0} << (64 - top);
+  for (std::uint64_t long_runs = runs_of_16(runs) & starts & ~top_run; long_runs != 0; long_runs &= long_runs - 1) {
+    const int first = std::countr_zero(long_runs);
+    const int length = std::countr_one(runs >> first);  // ends before bit 63: the top run is not among these
+    out.runs.emplace_back(i + static_cast<std::size_t>(first), i + static_cast<std::size_t>(first + length));
+  }
+  if (const std::uint64_t tracked = starts & top_run; tracked != 0) {
+    state.open_run = i + static_cast<std::size_t>(std::countr_zero(tracked));
+  }
+}
+
+// The events of `blocks` blocks of 64 bytes from b + i; one per classifier, the fastest chosen once.
+using EventFinder = void (*)(const unsigned char* b, std::size_t i, std::size_t blocks, BlockState& state, Events& out);
+
+void block_events_portable(const unsigned char* b, std::size_t i, std::size_t blocks, BlockState& state, Events& out) {
+  BlockState local = state;  // kept in registers: `out` cannot alias it
+  for (std::size_t n = 0; n < blocks; ++n, i += 64) block_events(classify_portable(b + i), i, local, out);
+  state = local;
+}
+
+#if defined(__SSE2__)
+void block_events_sse2(const unsigned char* b, std::size_t i, std::size_t blocks, BlockState& state, Events& out) {
+  BlockState local = state;  // kept in registers: `out` cannot alias it
+  for (std::size_t n = 0; n < blocks; ++n, i += 64) block_events(classify_sse2(b + i), i, local, out);
+  state = local;
+}
+#endif
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,bmi,bmi2,popcnt"))) void block_events_avx2(const unsigned char* b, std::size_t i,
+                                                                       std::size_t blocks, BlockState& state,
+                                                                       Events& out) {
+  BlockState local = state;  // kept in registers: `out` cannot alias it
+  for (std::size_t n = 0; n < blocks; ++n, i += 64) block_events(classify_avx2(b + i), i, local, out);
+  state = local;
+}
+#endif
+
+EventFinder pick_event_finder() {
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2")) {
+    return block_events_avx2;
+  }
+#endif
+#if defined(__SSE2__)
+  return block_events_sse2;
+#else
+  return block_events_portable;
+#endif
+}
+const EventFinder kFindBlockEvents = pick_event_finder();
 
 // Every view worth scanning in [begin, end) of `source`, in one pass over its bytes.
 std::vector<View> find_views(const Source& source, std::size_t begin, std::size_t end) {
   std::vector<View> views;
   const auto* b = reinterpret_cast<const unsigned char*>(source.bytes.data());
+  // Events of whole blocks, then of the last bytes one at a time; reused by the thread, and free again before
+  // any nested decoding looks for its own.
+  thread_local Events events;
+  events.runs.clear();
+  events.specials.clear();
+  BlockState state;
+  const std::size_t blocks = (end - begin) / 64;
+  kFindBlockEvents(b, begin, blocks, state, events);
+  std::size_t i = begin + 64 * blocks;
+  if (state.carry != 0) {  // the rest of a run the blocks left open
+    while (i < end && (kClasses[b[i]] & kBase64Class) != 0) ++i;
+    if (state.open_run != kNone && i - state.open_run >= kMinBase64Chars) events.runs.emplace_back(state.open_run, i);
+  }
+  while (i < end) {
+    const std::uint8_t c = kClasses[b[i]];
+    if ((c & kBase64Class) == 0) {
+      if ((c & (kPercent | kBackslash)) != 0) events.specials.push_back(i);
+      ++i;
+      continue;
+    }
+    const std::size_t run_begin = i;
+    while (i < end && (kClasses[b[i]] & kBase64Class) != 0) ++i;
+    if (i - run_begin >= kMinBase64Chars) events.runs.emplace_back(run_begin, i);
+  }
+
   std::size_t window_from = 0, window_to = 0;  // the window being gathered, empty when equal
   auto close_window = [&] {
     if (window_to > window_from) views.push_back(window_view(source, window_from, window_to));
@@ -419,73 +602,24 @@ std::vector<View> find_views(const Source& source, std::size_t begin, std::size_
       window_to = to;
     }
   };
-  // A run of base64 characters [run_begin, run_end): padding taken, then looked at when long enough.
+  // A run of base64 characters [run_begin, run_end) of 16 or more: padding taken, then looked at.
   auto take_run = [&](std::size_t run_begin, std::size_t run_end) {
     std::size_t padded = run_end;
     while (padded < end && padded - run_end < 2 && b[padded] == '=') ++padded;
     // Text's first byte (0x20-0x7e) starts its base64 with one of I-Z a-f, and its hex with 2-7: most runs
     // (words, paths, hashes) are turned away here.
-    const unsigned char first = b[run_begin];
-    const bool may_be_text =
-        (first >= 'I' && first <= 'Z') || (first >= 'a' && first <= 'f') || (first >= '2' && first <= '7');
-    if (run_end - run_begin >= kMinBase64Chars && may_be_text) {
-      if (auto view = run_candidate(source, begin, end, run_begin, run_end, padded)) views.push_back(std::move(*view));
-    }
-    return padded;
+    if ((kClasses[b[run_begin]] & kTextFirst) == 0) return;
+    if (auto view = run_candidate(source, begin, end, run_begin, run_end, padded)) views.push_back(std::move(*view));
   };
-  std::size_t i = begin;
-  constexpr std::size_t kNone = ~std::size_t{0};
-  std::size_t open_run = kNone;  // the start of a run that reached the previous block's last byte
-  // Sixty-four bytes at a time, each block classified once: triggers from one mask, runs from the other.
-  while (end - i >= 64) {
-    const BlockMasks masks = classify_block(b + i);
-    std::uint64_t runs = masks.base64;
-    if (open_run != kNone) {
-      const int lead = std::countr_one(runs);
-      if (lead == 64) {  // still going (a data: URL can run for megabytes); no trigger can be in here
-        i += 64;
-        continue;
-      }
-      if (i + static_cast<std::size_t>(lead) - open_run >= kMinBase64Chars) {
-        take_run(open_run, i + static_cast<std::size_t>(lead));
-      }
-      open_run = kNone;
-      runs &= ~std::uint64_t{0} << lead;
+  // In the order of the text: a run and a window may make the same finding, and the first one found is kept.
+  std::size_t r = 0, t = 0;
+  while (r < events.runs.size() || t < events.specials.size()) {
+    if (t == events.specials.size() || (r < events.runs.size() && events.runs[r].first < events.specials[t])) {
+      take_run(events.runs[r].first, events.runs[r].second);
+      ++r;
+    } else {
+      trigger(events.specials[t++]);
     }
-    for (std::uint64_t special = masks.special; special != 0; special &= special - 1) {
-      trigger(i + static_cast<std::size_t>(std::countr_zero(special)));
-    }
-    // Only runs of 16 or more matter, and the last run when it reaches the next block; most blocks of text and
-    // code have neither. The lowest bit of `long_runs` is always a run's first byte.
-    const int top = std::countl_one(runs);
-    std::uint64_t long_runs = runs_of_16(runs);
-    // The top run is taken with the next block. A block that is all one run has top == 64: no shift by 64 (UB,
-    // found by fuzz_engine), just nothing to take here.
-    if (top > 0) long_runs = top == 64 ? 0 : long_runs & (~std::uint64_t{0} >> top);
-    while (long_runs != 0) {
-      const int first = std::countr_zero(long_runs);
-      const int length = std::countr_one(runs >> first);  // ends before bit 63: the top run is not among these
-      take_run(i + static_cast<std::size_t>(first), i + static_cast<std::size_t>(first + length));
-      long_runs &= ~std::uint64_t{0} << (first + length);
-    }
-    if (top > 0) open_run = i + 64 - static_cast<std::size_t>(top);
-    i += 64;
-  }
-  // The last bytes, one at a time.
-  if (open_run != kNone) {
-    while (i < end && (kClasses[b[i]] & kBase64Class) != 0) ++i;
-    i = take_run(open_run, i);
-  }
-  while (i < end) {
-    const std::uint8_t c = kClasses[b[i]];
-    if ((c & kBase64Class) == 0) {
-      if ((c & (kPercent | kBackslash)) != 0) trigger(i);
-      ++i;
-      continue;
-    }
-    const std::size_t run_begin = i;
-    while (i < end && (kClasses[b[i]] & kBase64Class) != 0) ++i;
-    i = take_run(run_begin, i);
   }
   close_window();
   return views;
@@ -594,6 +728,30 @@ bool mostly_printable(std::string_view bytes) {
   }
   return control * 50 <= bytes.size() && high * 10 <= bytes.size() * 3;
 }
+
+namespace detail {
+
+std::vector<std::vector<BlockClasses>> classify_every_way(std::string_view blocks) {
+  std::vector<Classifier> classifiers{classify_portable};
+#if defined(__SSE2__)
+  classifiers.push_back(classify_sse2);
+#endif
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("avx2")) classifiers.push_back(classify_avx2);
+#endif
+  std::vector<std::vector<BlockClasses>> out;
+  const auto* p = reinterpret_cast<const unsigned char*>(blocks.data());
+  for (const Classifier classify : classifiers) {
+    auto& each = out.emplace_back();
+    for (std::size_t at = 0; at + 64 <= blocks.size(); at += 64) {
+      const BlockMasks m = classify(p + at);
+      each.push_back({.base64 = m.base64, .text_first = m.text_first, .special = m.special});
+    }
+  }
+  return out;
+}
+
+}  // namespace detail
 
 Expected<std::vector<Match>> scan_decoded(const RuleSet& rules, std::string_view bytes, Scratch& scratch,
                                           int max_depth) {

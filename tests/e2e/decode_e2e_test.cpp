@@ -87,6 +87,9 @@ TEST(DecodeE2E, FindsEncodedSecretsAtTheirLineWithRuleAndEncoding) {
                 "    \"print(\\\"token:\\n" +
                 github + "\\\")\\n\"\n   ]\n  }\n ]\n}\n");
   dir.write("double.txt", "blob: " + base64(base64("GITHUB_TOKEN=" + github)) + "\n");
+  const std::string registry_password = fake_token(77, 24);
+  dir.write("docker/config.json", "{\n  \"auths\": {\n    \"registry.acme.example\": {\n      \"auth\": \"" +
+                                      base64("acmebot:" + registry_password) + "\"\n    }\n  }\n}\n");
 
   const auto run =
       run_keyward({"scan", "--max-decode-depth", "2", "--format", "json", "--no-redact", "."}, {.cwd = dir.path()});
@@ -104,6 +107,8 @@ TEST(DecodeE2E, FindsEncodedSecretsAtTheirLineWithRuleAndEncoding) {
            Expected{"mistral-api-key", "notebook.ipynb", 7, "", mistral},
            Expected{"github-pat", "notebook.ipynb", 8, "escape", github},
            Expected{"github-pat", "double.txt", 1, "base64,base64", github},
+           // The auth field is a credential in its base64 form: found as it is written.
+           Expected{"docker-config-auth", "docker/config.json", 4, "", base64("acmebot:" + registry_password)},
        }) {
     const std::string entry = finding(run.out, e.rule, e.path);
     ASSERT_FALSE(entry.empty()) << e.rule << " in " << e.path << ":\n" << run.out;
@@ -155,7 +160,8 @@ TEST(DecodeE2E, BinaryDataInBase64GivesNoFinding) {
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
 }
 
-// Decoding costs a quarter of a large tree's scan time, so it is asked for; off by default, as in gitleaks.
+// Decoding costs a fifth of a large tree's scan time, so it is asked for (`--max-decode-depth` or `[scan]
+// max_decode_depth`); off by default, as in gitleaks.
 TEST(DecodeE2E, DecodingIsOffUnlessAskedFor) {
   TempDir dir;
   dir.write("secret.yaml", "data:\n  GITHUB_TOKEN: " + base64(fake_github_token(75)) + "\n");
@@ -163,6 +169,9 @@ TEST(DecodeE2E, DecodingIsOffUnlessAskedFor) {
   const auto off = run_keyward({"scan", "--format", "json", "."}, {.cwd = dir.path()});
   EXPECT_NE(finding(on.out, "github-pat", "secret.yaml"), "") << on.out;
   EXPECT_EQ(finding(off.out, "github-pat", "secret.yaml"), "") << off.out;
+  dir.write(".keyward.toml", "[scan]\nmax_decode_depth = 2\n");
+  const auto configured_on = run_keyward({"scan", "--format", "json", "."}, {.cwd = dir.path()});
+  EXPECT_NE(finding(configured_on.out, "github-pat", "secret.yaml"), "") << configured_on.out;
   EXPECT_EQ(run_keyward({"scan", "--max-decode-depth", "9", "."}, {.cwd = dir.path()}).exit_code, 2);
 }
 

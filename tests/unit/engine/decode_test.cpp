@@ -23,6 +23,30 @@ std::vector<Match> scan_text(const RuleSet& set, std::string_view text, int dept
   return *matches;
 }
 
+// Every byte value at every position of a block, classified alike by the portable, SSE2 and AVX2 code; the
+// portable classifier is checked byte by byte against the alphabet itself.
+TEST(Decode, EveryClassifierAgreesOnEveryByteAtEveryPosition) {
+  std::string blocks;
+  for (int shift = 0; shift < 64; ++shift) {
+    for (int c = 0; c < 256; ++c) blocks += static_cast<char>((c + shift * 7) & 0xff);
+  }
+  ASSERT_EQ(blocks.size() % 64, 0u);
+  const auto each = detail::classify_every_way(blocks);
+  ASSERT_GE(each.size(), 1u);
+  const std::string_view base64_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_";
+  const std::string_view text_first = "IJKLMNOPQRSTUVWXYZabcdef234567";
+  for (std::size_t block = 0; block < each[0].size(); ++block) {
+    for (std::size_t k = 0; k < 64; ++k) {
+      const char c = blocks[block * 64 + k];
+      const int code = static_cast<unsigned char>(c);
+      EXPECT_EQ((each[0][block].base64 >> k) & 1, base64_alphabet.find(c) != std::string_view::npos ? 1u : 0u) << code;
+      EXPECT_EQ((each[0][block].text_first >> k) & 1, text_first.find(c) != std::string_view::npos ? 1u : 0u) << code;
+      EXPECT_EQ((each[0][block].special >> k) & 1, c == '%' || c == '\\' ? 1u : 0u) << code;
+    }
+  }
+  for (std::size_t way = 1; way < each.size(); ++way) EXPECT_TRUE(each[way] == each[0]) << "classifier " << way;
+}
+
 TEST(Decode, Base64HexAndPercent) {
   EXPECT_EQ(decode_base64("aGVsbG8gd29ybGQ="), "hello world");
   EXPECT_EQ(decode_base64("aGVsbG8gd29ybGQ"), "hello world");
