@@ -14,23 +14,41 @@ files="${2:-200000}"
 keyward="$(realpath "${3:-build/keyward}")"
 [ -x "$keyward" ] || { echo "memory.sh: no keyward binary at $keyward (build it first)" >&2; exit 2; }
 [ -e "$repo" ] || python3 bench/make-history.py "$repo"
-command -v /usr/bin/time >/dev/null || apt-get install -y -qq time >/dev/null
+command -v bc >/dev/null || apt-get install -y -qq bc >/dev/null
 
-# peak NAME CMD...: prints NAME, wall seconds and peak RSS in MiB.
+# peak NAME CMD...: prints NAME, wall seconds, peak RSS (VmHWM) and peak anonymous RSS (RssAnon, sampled every
+# 10 ms) in MiB. The anonymous part is what keyward allocates; the rest is mapped files (the binary, and for
+# history the pack files, which the kernel pages in and may drop again).
 peak() {
   local name="$1"
   shift
-  /usr/bin/time -f "%e %M" -o /tmp/keyward-memory.$$ "$@" >/dev/null 2>&1 || true
-  read -r wall kib </tmp/keyward-memory.$$
-  rm -f /tmp/keyward-memory.$$
-  printf '%-48s %8.1f s %9.1f MiB\n' "$name" "$wall" "$(awk -v k="$kib" 'BEGIN { print k / 1024 }')"
+  local start hwm=0 anon=0 line value
+  start=$(date +%s.%N)
+  "$@" >/dev/null 2>&1 &
+  local pid=$!
+  while [ -r "/proc/$pid/status" ]; do
+    while read -r line value _; do
+      case "$line" in
+        VmHWM:) [ "$value" -gt "$hwm" ] && hwm=$value ;;
+        RssAnon:) [ "$value" -gt "$anon" ] && anon=$value ;;
+      esac
+    done <"/proc/$pid/status" 2>/dev/null || true
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.01
+  done
+  wait "$pid" || true
+  printf '%-48s %6.1f s %8.1f MiB peak %8.1f MiB anonymous\n' "$name" "$(echo "$(date +%s.%N) - $start" | bc)" \
+    "$(awk -v k="$hwm" 'BEGIN { print k / 1024 }')" "$(awk -v k="$anon" 'BEGIN { print k / 1024 }')"
 }
 
 commits=$(git -C "$repo" rev-list --count --all)
 blobs=$(git -C "$repo" cat-file --batch-all-objects --batch-check | grep -c ' blob ' || true)
 half=$(git -C "$repo" rev-list --all --reverse | sed -n "$((commits / 2))p")
+quarter=$(git -C "$repo" rev-list --all --reverse | sed -n "$((commits / 4))p")
 echo "history: $repo, $commits commits, $blobs blobs"
 peak "keyward git (all $commits commits)" "$keyward" git "$repo" --threads 2 --no-progress --format json
+peak "keyward git --branch <commit $((commits / 4))> (quarter)" "$keyward" git "$repo" --branch "$quarter" \
+  --threads 2 --no-progress --format json
 peak "keyward git --branch <commit $((commits / 2))> (half)" "$keyward" git "$repo" --branch "$half" --threads 2 \
   --no-progress --format json
 
