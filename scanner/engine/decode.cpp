@@ -65,6 +65,40 @@ constexpr std::array<int, 256> make_base64_values() {
 }
 constexpr auto kBase64Values = make_base64_values();
 
+// Bytes of text: printable ASCII, tab, line feed, carriage return.
+constexpr std::array<bool, 256> make_text_bytes() {
+  std::array<bool, 256> text{};
+  for (int c = 0x20; c < 0x7f; ++c) text[c] = true;
+  text['\t'] = text['\n'] = text['\r'] = true;
+  return text;
+}
+constexpr auto kTextBytes = make_text_bytes();
+
+constexpr std::array<int, 256> make_hex_values() {
+  std::array<int, 256> values{};
+  values.fill(-1);
+  for (int c = '0'; c <= '9'; ++c) values[c] = c - '0';
+  for (int c = 'a'; c <= 'f'; ++c) values[c] = c - 'a' + 10;
+  for (int c = 'A'; c <= 'F'; ++c) values[c] = c - 'A' + 10;
+  return values;
+}
+constexpr auto kHexValues = make_hex_values();
+
+// Whether the first three bytes that a run of base64 characters (at least six of them at `p`) encodes, as
+// base64 or as hex, are text. Straight-line code: most runs are identifiers, paths and hashes that fail here.
+bool starts_like_text(const unsigned char* p) {
+  const int v0 = kBase64Values[p[0]], v1 = kBase64Values[p[1]], v2 = kBase64Values[p[2]], v3 = kBase64Values[p[3]];
+  const bool base64 = kTextBytes[static_cast<unsigned>((v0 << 2) | (v1 >> 4)) & 0xffu] &
+                      kTextBytes[static_cast<unsigned>(((v1 & 15) << 4) | (v2 >> 2))] &
+                      kTextBytes[static_cast<unsigned>(((v2 & 3) << 6) | v3)];
+  const int h0 = kHexValues[p[0]], h1 = kHexValues[p[1]], h2 = kHexValues[p[2]], h3 = kHexValues[p[3]],
+            h4 = kHexValues[p[4]], h5 = kHexValues[p[5]];
+  const bool hex = (h0 | h1 | h2 | h3 | h4 | h5) >= 0 && kTextBytes[static_cast<unsigned>((h0 << 4) | h1)] &&
+                   kTextBytes[static_cast<unsigned>((h2 << 4) | h3)] &&
+                   kTextBytes[static_cast<unsigned>((h4 << 4) | h5)];
+  return base64 || hex;
+}
+
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -608,7 +642,7 @@ std::vector<View> find_views(const Source& source, std::size_t begin, std::size_
     while (padded < end && padded - run_end < 2 && b[padded] == '=') ++padded;
     // Text's first byte (0x20-0x7e) starts its base64 with one of I-Z a-f, and its hex with 2-7: most runs
     // (words, paths, hashes) are turned away here.
-    if ((kClasses[b[run_begin]] & kTextFirst) == 0) return;
+    if ((kClasses[b[run_begin]] & kTextFirst) == 0 || !starts_like_text(b + run_begin)) return;
     if (auto view = run_candidate(source, begin, end, run_begin, run_end, padded)) views.push_back(std::move(*view));
   };
   // In the order of the text: a run and a window may make the same finding, and the first one found is kept.

@@ -133,6 +133,10 @@ class Session {
 
   // A JSON request; an error when it is not valid JSON. Sets `changed` when the result differs.
   Expected<std::string> screen_json(std::string_view json, JsonSummary& summary, bool& changed) {
+    // The view is the document with its strings decoded: about its size. Grown once, not a dozen times.
+    view_.reserve(json.size() + 64);
+    pointers_.reserve(256);
+    leaves_.reserve(32);
     docs_.push_back({.text = json});
     auto walked = lay_out(0, "", &summary);
     if (!walked) return tl::unexpected(walked.error());
