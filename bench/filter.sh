@@ -5,6 +5,7 @@
 #   one process `keyward filter` on one such request with the rule cache warm: the wall time a gateway pays
 #               when it runs keyward as a command per request (median of RUNS runs, default 11)
 # Usage: bench/filter.sh [BUILD_DIR] [REQUESTS]   (defaults: build, 200000). Builds keyward_filter_bench if needed.
+# Env: RUNS (default 11), the runs of each measurement; the in-process figure is their median and range.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -14,8 +15,15 @@ requests="${2:-200000}"
 runs="${RUNS:-11}"
 
 cmake --build "$build" --target keyward keyward_filter_bench >/dev/null
-echo "== in process, one thread"
-taskset -c 0 "$build/keyward_filter_bench" "$requests" 2>/dev/null || "$build/keyward_filter_bench" "$requests"
+echo "== in process, one thread, $runs runs of $requests requests"
+rates=()
+for _ in $(seq "$runs"); do
+  out=$(taskset -c 0 "$build/keyward_filter_bench" "$requests" 2>/dev/null || "$build/keyward_filter_bench" "$requests")
+  rates+=("$(sed -n 's/^requests\/second: //p' <<<"$out")")
+done
+head -1 <<<"$out"
+sorted=$(printf '%s\n' "${rates[@]}" | sort -n)
+echo "requests/second: median $(sed -n "$(((runs + 1) / 2))p" <<<"$sorted"), lowest $(head -1 <<<"$sorted"), highest $(tail -1 <<<"$sorted") (target: at least 50000)"
 
 request="$(mktemp)"
 trap 'rm -f "$request"' EXIT
