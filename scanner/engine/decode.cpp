@@ -99,12 +99,7 @@ bool starts_like_text(const unsigned char* p) {
   return base64 || hex;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+int hex_value(char c) { return kHexValues[static_cast<unsigned char>(c)]; }
 
 // A part of a view: positions [view_begin, view_end) come from the original's [src_begin, src_end), copied as is
 // when `chain` is empty, else decoded (every position of it then stands for the whole source span).
