@@ -1,5 +1,7 @@
 #include "scanner/sources/git.h"
 
+#include <algorithm>
+
 #include <git2.h>
 
 #include <fmt/format.h>
@@ -59,10 +61,20 @@ std::string workdir(git_repository* repo) {
   return dir == nullptr ? "" : dir;
 }
 
-Expected<bool> is_ignored(git_repository* repo, const std::string& relative_path) {
-  int ignored = 0;
-  if (git_ignore_path_is_ignored(&ignored, repo, relative_path.c_str()) != 0) return fail(last_git_error());
-  return ignored != 0;
+Expected<std::vector<std::string>> tracked_paths(git_repository* repo) {
+  git_index* index = nullptr;
+  if (git_repository_index(&index, repo) != 0) return fail(fmt::format("cannot read the index: {}", last_git_error()));
+  std::vector<std::string> paths;
+  const std::size_t count = git_index_entrycount(index);
+  paths.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    const git_index_entry* entry = git_index_get_byindex(index, i);
+    if (entry == nullptr) continue;
+    if (paths.empty() || paths.back() != entry->path) paths.emplace_back(entry->path);  // one per conflict stage
+  }
+  git_index_free(index);
+  std::sort(paths.begin(), paths.end());
+  return paths;
 }
 
 std::string last_git_error() {

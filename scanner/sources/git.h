@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "scanner/error.h"
 
@@ -30,9 +31,9 @@ Repository discover_repository(const std::string& path);
 // The working directory of a non-bare repository, with a trailing '/', or "" for a bare one.
 std::string workdir(git_repository* repo);
 
-// Whether git would ignore `relative_path` (relative to the workdir): nested .gitignore files, info/exclude,
-// core.excludesFile and negations, as git decides.
-Expected<bool> is_ignored(git_repository* repo, const std::string& relative_path);
+// The paths in the repository's index (what git tracks, staged changes included), relative to the workdir and
+// sorted as git sorts them (bytewise), each once.
+Expected<std::vector<std::string>> tracked_paths(git_repository* repo);
 
 // Where git runs the hooks of the repository holding `path`: `core.hooksPath` when set (a relative one from the
 // top of the working tree, as git takes it), else the repository's own hooks directory. No trailing '/'.

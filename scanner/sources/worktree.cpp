@@ -9,12 +9,15 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <set>
+#include <string_view>
 #include <utility>
 
 #include <fmt/format.h>
 
 #include "scanner/sources/git.h"
+#include "scanner/sources/gitignore.h"
 #include "scanner/sources/long_path.h"
 
 namespace keyward::sources {
@@ -49,10 +52,22 @@ Kind kind_of_mode(mode_t mode) {
   return Kind::kSpecial;
 }
 
-// The repository a root lies in, for ignore decisions, and the root's path relative to its workdir.
+// The repository a root lies in, for ignore decisions, and the root's path relative to its workdir. Ignore rules
+// apply only to what git does not track (a tracked .env matching `.env` in .gitignore is still in every clone),
+// so the index's paths are kept too.
 struct RootRepo {
   Repository repo;
   std::string root_prefix;  // "" or "sub/dir/"
+  std::optional<GitIgnore> ignore;
+  std::vector<std::string> tracked;  // sorted
+  std::string index_error;           // why the index could not be read (then nothing counts as tracked)
+
+  bool is_tracked(std::string_view path) const { return std::binary_search(tracked.begin(), tracked.end(), path); }
+  bool tracks_below(std::string_view dir) const {  // a tracked path inside directory `dir`
+    const std::string prefix = std::string(dir) + "/";
+    const auto it = std::lower_bound(tracked.begin(), tracked.end(), prefix);
+    return it != tracked.end() && it->compare(0, prefix.size(), prefix) == 0;
+  }
 };
 
 RootRepo open_root_repo(const std::string& root) {
@@ -72,6 +87,12 @@ RootRepo open_root_repo(const std::string& root) {
     return out;
   }
   out.root_prefix = absolute.size() > base.size() ? absolute.substr(base.size() + 1) + "/" : "";
+  out.ignore.emplace(out.repo.get());
+  if (auto paths = tracked_paths(out.repo.get())) {
+    out.tracked = std::move(*paths);
+  } else {
+    out.index_error = paths.error().message;
+  }
   return out;
 }
 
@@ -85,6 +106,7 @@ struct WorktreeWalker::State {
     std::size_t display_length = 0;
     std::size_t repo_length = 0;
     std::vector<Entry> entries;
+    bool ignored = false;  // git ignores this directory: only what it tracks inside is walked
   };
 
   std::vector<std::string> roots;
@@ -139,17 +161,15 @@ std::optional<FileItem> WorktreeWalker::next() {
   const bool respect_ignore = s.options.ignore == IgnorePolicy::kRespectGitignore;
   const bool follow = s.options.symlinks == SymlinkPolicy::kFollow;
 
-  auto ignored = [&](const std::string& repo_path) {
-    if (!respect_ignore || !s.repo.repo) return false;
-    auto answer = is_ignored(s.repo.repo.get(), repo_path);
-    if (!answer) {
-      diagnostics_.push_back({repo_path, fmt::format("cannot evaluate .gitignore: {}", answer.error().message)});
-      return false;
-    }
-    return *answer;
+  // Whether git ignores `repo_path`, in a directory git ignores (`in_ignored`) or not. A directory git ignores
+  // may still hold tracked files, which are walked; nothing untracked below it is.
+  auto ignored = [&](const std::string& repo_path, PathKind kind, bool in_ignored) {
+    if (!respect_ignore || !s.repo.ignore) return false;
+    if (kind == PathKind::kFile && s.repo.is_tracked(repo_path)) return false;
+    return in_ignored || s.repo.ignore->ignored(repo_path, kind);
   };
 
-  auto enter = [&](const std::string& display, const std::string& repo_path, const struct stat* st) {
+  auto enter = [&](const std::string& display, const std::string& repo_path, const struct stat* st, bool ignored_dir) {
     if (follow && st != nullptr && !s.visited.insert({st->st_dev, st->st_ino}).second) {
       diagnostics_.push_back({display, "symlink loop: directory already visited"});
       return;
@@ -163,7 +183,8 @@ std::optional<FileItem> WorktreeWalker::next() {
     s.repo_prefix = repo_path.empty() ? "" : repo_path + "/";
     s.stack.push_back({.display_length = s.display_prefix.size(),
                        .repo_length = s.repo_prefix.size(),
-                       .entries = std::move(*entries)});
+                       .entries = std::move(*entries),
+                       .ignored = ignored_dir});
   };
 
   for (;;) {
@@ -181,12 +202,13 @@ std::optional<FileItem> WorktreeWalker::next() {
         continue;
       }
       s.repo = respect_ignore ? open_root_repo(root) : RootRepo{};
+      if (!s.repo.index_error.empty()) diagnostics_.push_back({root, s.repo.index_error});
       s.visited.clear();
       std::string display = display_prefix_for_root(root);
       if (!display.empty()) display.pop_back();
       std::string repo_path = s.repo.root_prefix;
       if (!repo_path.empty()) repo_path.pop_back();
-      enter(display, repo_path, &st);
+      enter(display, repo_path, &st, false);
       continue;
     }
     State::PendingDir& dir = s.stack.back();
@@ -196,6 +218,7 @@ std::optional<FileItem> WorktreeWalker::next() {
     }
     Entry entry = std::move(dir.entries.back());
     dir.entries.pop_back();
+    const bool in_ignored = dir.ignored;
     s.display_prefix.resize(dir.display_length);  // back from a subdirectory walked before this entry
     s.repo_prefix.resize(dir.repo_length);
     std::string display = s.display_prefix + entry.name;
@@ -224,16 +247,18 @@ std::optional<FileItem> WorktreeWalker::next() {
       entry.kind = kind_of_mode(st.st_mode);
     }
     switch (entry.kind) {
-      case Kind::kDirectory:
-        if (ignored(repo_path + "/")) {
+      case Kind::kDirectory: {
+        const bool ignored_dir = ignored(repo_path, PathKind::kDirectory, in_ignored);
+        if (ignored_dir && !s.repo.tracks_below(repo_path)) {
           ++counts_.ignored;
           continue;
         }
         if (follow && !have_stat && stat_any_length(display, st, true) == 0) have_stat = true;
-        enter(display, repo_path, have_stat ? &st : nullptr);
+        enter(display, repo_path, have_stat ? &st : nullptr, ignored_dir);
         continue;
+      }
       case Kind::kFile:
-        if (ignored(repo_path)) {
+        if (ignored(repo_path, PathKind::kFile, in_ignored)) {
           ++counts_.ignored;
           continue;
         }

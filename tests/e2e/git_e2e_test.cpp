@@ -118,6 +118,31 @@ TEST(GitUncommittedE2E, FindsStagedUnstagedAndUntrackedButNotIgnoredOnce) {
   EXPECT_EQ(run_keyward({"git", "--uncommitted", "--staged", repo.path()}).exit_code, 2);
 }
 
+// A working-tree scan skips what git ignores, as git decides it: ignore rules apply only to untracked files (a
+// tracked .env is in every clone whatever .gitignore says), and a negation in .gitignore beats info/exclude.
+TEST(WorktreeIgnoreE2E, TrackedFilesAreScannedEvenWhenIgnoredAndGitDecidesTheRest) {
+  Repo repo;
+  repo.write(".gitignore", ".env\nvendor/\n!.env.local\n");
+  repo.write(".git/info/exclude", ".env*\n");
+  repo.write(".env", key(30));
+  repo.write("vendor/keep.env", key(31));
+  repo.git({"add", "-f", ".gitignore", ".env", "vendor/keep.env"});
+  repo.commit("tracked despite the ignore rules");
+  repo.write("vendor/new.env", key(32));   // untracked in an ignored directory: skipped
+  repo.write(".env.production", key(33));  // untracked, ignored by info/exclude: skipped
+  repo.write(".env.local", key(34));       // untracked, re-included by .gitignore's negation: scanned
+  const auto run = run_keyward({"scan", "--format", "json", "."}, {.cwd = repo.path()});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_EQ(count(run.out, "\"rule_id\""), 3u) << run.out;
+  for (const char* path : {".env", "vendor/keep.env", ".env.local"}) {
+    EXPECT_NE(run.out.find(std::string("\"path\": \"") + path + "\""), std::string::npos) << path << run.out;
+  }
+  EXPECT_EQ(run.out.find("new.env"), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find(".env.production"), std::string::npos) << run.out;
+  const auto all = run_keyward({"scan", "--format", "json", "--no-ignore", "."}, {.cwd = repo.path()});
+  EXPECT_EQ(count(all.out, "\"rule_id\""), 5u) << all.out;
+}
+
 TEST(GitRangeE2E, ASecretAddedThenRemovedIsReportedOnceAtItsIntroducingCommit) {
   Repo repo;
   repo.write("README.md", "hello\n");
