@@ -14,7 +14,6 @@ files="${2:-200000}"
 keyward="$(realpath "${3:-build/keyward}")"
 [ -x "$keyward" ] || { echo "memory.sh: no keyward binary at $keyward (build it first)" >&2; exit 2; }
 [ -e "$repo" ] || python3 bench/make-history.py "$repo"
-command -v bc >/dev/null || apt-get install -y -qq bc >/dev/null
 
 # peak NAME CMD...: prints NAME, wall seconds, peak RSS (VmHWM) and peak anonymous RSS (RssAnon, sampled every
 # 10 ms) in MiB. The anonymous part is what keyward allocates; the rest is mapped files (the binary, and for
@@ -37,7 +36,7 @@ peak() {
     sleep 0.01
   done
   wait "$pid" || true
-  printf '%-48s %6.1f s %8.1f MiB peak %8.1f MiB anonymous\n' "$name" "$(echo "$(date +%s.%N) - $start" | bc)" \
+  printf '%-48s %6.1f s %8.1f MiB peak %8.1f MiB anonymous\n' "$name" "$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')" \
     "$(awk -v k="$hwm" 'BEGIN { print k / 1024 }')" "$(awk -v k="$anon" 'BEGIN { print k / 1024 }')"
 }
 

@@ -70,6 +70,27 @@ TEST(JsonText, TopLevelMembersForRequestChecks) {
   EXPECT_EQ(summary->top_level[2].elements, 3u);
 }
 
+// Strings are read 16 bytes at a time until a quote, a backslash or a control byte: each of them, and a
+// multi-byte character, at every offset across two such blocks.
+TEST(JsonText, LongStringsStopAtEveryQuoteEscapeAndControlByteWhereverTheyFall) {
+  for (std::size_t at = 0; at < 40; ++at) {
+    const std::string head(at, 'a'), tail(20, 'b');
+    auto content_of = [](std::string_view text) {
+      std::string value;
+      EXPECT_TRUE(walk_json(text, [&](const JsonToken& t) {
+        if (t.kind == JsonTokenKind::kString) value = std::string(t.value);
+      }));
+      return value;
+    };
+    EXPECT_EQ(content_of("{\"c\":\"" + head + "\\\"" + tail + "\"}"), head + "\"" + tail) << at;
+    EXPECT_EQ(content_of("{\"c\":\"" + head + "\\n" + tail + "\"}"), head + "\n" + tail) << at;
+    EXPECT_EQ(content_of("{\"c\":\"" + head + "\xc3\xa9" + tail + "\"}"), head + "\xc3\xa9" + tail) << at;
+    EXPECT_EQ(content_of("{\"c\":\"" + head + "\"}"), head) << at;
+    EXPECT_FALSE(walk_json("{\"c\":\"" + head + "\x01" + tail + "\"}", [](const JsonToken&) {})) << at;
+    EXPECT_FALSE(walk_json("{\"c\":\"" + head + tail, [](const JsonToken&) {})) << at;  // unterminated
+  }
+}
+
 TEST(JsonText, InvalidDocumentsAreErrors) {
   for (const char* bad : {"", "{", "{\"a\":}", "{\"a\":1,}", "[1 2]", "{\"a\":\"\\x\"}", "{\"a\":\"\\ud800\"}",
                           "{\"a\":01}", "{\"a\":\"tab\there\"}", "{} {}", "nul"}) {
