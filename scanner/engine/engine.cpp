@@ -142,35 +142,37 @@ void confirm(const RuleSet& rules, std::uint32_t rule_index, const HitRegion& re
 
 bool overlaps(const Match& a, const Match& b) { return a.secret_start < b.secret_end && b.secret_start < a.secret_end; }
 
-// The keyword-gated rules, scanned only in windows around the hits of their keywords (merged), or over the
-// whole item when a rule takes a keyword anywhere. A window reaches a keyword's distance plus the rule's longest
-// match either side, so every match the keyword can qualify lies wholly inside it.
+// The keyword-gated rules, each group scanned only in windows around the hits of its keywords (merged), or over
+// the whole item when one of its rules takes a keyword anywhere. A window reaches a keyword's distance plus the
+// rule's longest match either side, so every match the keyword can qualify lies wholly inside it.
 Expected<bool> scan_gated(const RuleSet& rules, std::string_view bytes, Scratch& scratch) {
-  if (rules.gated_database() == nullptr || scratch.keyword_hits.empty()) return true;
-  std::vector<std::pair<std::size_t, std::size_t>> windows;
+  auto& windows = scratch.gate_windows;
+  windows.clear();
   for (const auto& hit : scratch.keyword_hits) {
     const auto& gate = rules.keyword_gates()[hit.keyword];
     if (!gate.gates) continue;
     if (gate.whole_item) {
-      windows.assign(1, {0, bytes.size()});
-      break;
+      windows.push_back({.group = gate.group, .start = 0, .end = bytes.size()});
+      continue;
     }
     const std::size_t start = hit.end - rules.keywords()[hit.keyword].size();
-    windows.emplace_back(start > gate.reach ? start - gate.reach : 0, std::min(bytes.size(), hit.end + gate.reach));
+    windows.push_back({.group = gate.group,
+                       .start = start > gate.reach ? start - gate.reach : 0,
+                       .end = std::min(bytes.size(), hit.end + gate.reach)});
   }
-  std::sort(windows.begin(), windows.end());
-  std::vector<std::pair<std::size_t, std::size_t>> merged;
-  for (const auto& w : windows) {
-    if (!merged.empty() && w.first <= merged.back().second) {
-      merged.back().second = std::max(merged.back().second, w.second);
-    } else {
-      merged.push_back(w);
+  std::sort(windows.begin(), windows.end(), [](const GateWindow& a, const GateWindow& b) {
+    return std::tie(a.group, a.start) < std::tie(b.group, b.start);
+  });
+  // Each group's windows merged and scanned in order, so every rule's hits still arrive by end offset.
+  for (std::size_t i = 0; i < windows.size();) {
+    GateWindow merged = windows[i];
+    for (++i; i < windows.size() && windows[i].group == merged.group && windows[i].start <= merged.end; ++i) {
+      merged.end = std::max(merged.end, windows[i].end);
     }
-  }
-  for (const auto& [start, end] : merged) {
-    HitContext context{.rules = &rules, .scratch = &scratch, .bytes = bytes, .offset = start};
-    const hs_error_t status = hs_scan(rules.gated_database(), bytes.data() + start,
-                                      static_cast<unsigned int>(end - start), 0, scratch.hyperscan(), on_hit, &context);
+    HitContext context{.rules = &rules, .scratch = &scratch, .bytes = bytes, .offset = merged.start};
+    const hs_error_t status =
+        hs_scan(rules.gated_database(merged.group), bytes.data() + merged.start,
+                static_cast<unsigned int>(merged.end - merged.start), 0, scratch.hyperscan(), on_hit, &context);
     if (status != HS_SUCCESS) return fail(fmt::format("hyperscan scan failed (error {})", status));
   }
   return true;

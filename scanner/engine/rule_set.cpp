@@ -1,11 +1,13 @@
 #include "scanner/engine/rule_set.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <set>
+#include <thread>
 
 #include <fmt/format.h>
 #include <hs/hs.h>
@@ -123,15 +125,36 @@ hs_database_t* compile_database(std::vector<Pattern>& patterns, const std::vecto
   }
 }
 
+// Compiles each list into a database, several at once: a custom rule set's dozens of small keyword-group
+// databases would otherwise double a first run's compile time. Hyperscan's compiler keeps no shared state.
+std::vector<hs_database_t*> compile_databases(std::vector<std::vector<Pattern>>& lists,
+                                              const std::vector<CompiledRule>& rules,
+                                              std::vector<std::string>& errors) {
+  std::vector<hs_database_t*> out(lists.size(), nullptr);
+  std::vector<std::vector<std::string>> problems(lists.size());
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i = next++; i < lists.size(); i = next++) out[i] = compile_database(lists[i], rules, problems[i]);
+  };
+  const std::size_t threads = std::min<std::size_t>(lists.size(), std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& thread : pool) thread.join();
+  for (auto& list : problems) errors.insert(errors.end(), list.begin(), list.end());
+  return out;
+}
+
 // Everything that shapes the databases, so cached ones are used only where they are exactly what we would build.
-std::string database_key(const std::vector<Pattern>& main, const std::vector<Pattern>& gated) {
+// `lists` are the main database's patterns, then each gated group's.
+std::string database_key(const std::vector<std::vector<Pattern>>& lists) {
   hs_platform_info_t platform{};
   hs_populate_platform(&platform);
-  std::string key = fmt::format("keyward-db-v3\n{}\n{}:{}:{}\n", hs_version(), platform.tune, platform.cpu_features,
+  std::string key = fmt::format("keyward-db-v4\n{}\n{}:{}:{}\n", hs_version(), platform.tune, platform.cpu_features,
                                 platform.reserved1);
-  for (const auto* list : {&main, &gated}) {
+  for (const auto& list : lists) {
     key += "--\n";
-    for (const auto& p : *list) key += fmt::format("{}:{}:{}:{}\n", p.flags, p.id, p.expression.size(), p.expression);
+    for (const auto& p : list) key += fmt::format("{}:{}:{}:{}\n", p.flags, p.id, p.expression.size(), p.expression);
   }
   return key;
 }
@@ -150,33 +173,49 @@ std::uint32_t confirm_window(const std::string& pattern) {
   return width;
 }
 
-// The cached bytes: the rule count, one confirm window per rule, the main database's length, the main
-// database, then the gated database (if any), each as Hyperscan serializes it.
+// The cached bytes: the rule count, one confirm window per rule, the database count, each database's length,
+// then the databases (main first, then each gated group's) as Hyperscan serializes them.
 struct CachedDatabases {
-  hs_database_t* main = nullptr;
-  hs_database_t* gated = nullptr;
+  std::vector<hs_database_t*> databases;
   std::vector<std::uint32_t> windows;
 };
 
+// Reads a little-endian-as-written integer at `at`, moving past it; false when the bytes run out.
+template <typename T>
+bool take(std::string_view bytes, std::size_t& at, T& value) {
+  if (bytes.size() - at < sizeof value) return false;
+  std::memcpy(&value, bytes.data() + at, sizeof value);
+  at += sizeof value;
+  return true;
+}
+
 std::optional<CachedDatabases> load_cached(const DatabaseCache* cache, const std::string& key, std::size_t rules,
-                                           bool has_gated) {
+                                           std::size_t databases) {
   if (cache == nullptr || !cache->load) return std::nullopt;
-  const auto bytes = cache->load(key);
-  const std::size_t header = sizeof(std::uint32_t) * (rules + 1) + sizeof(std::uint64_t);
-  if (!bytes || bytes->size() < header) return std::nullopt;
-  std::vector<std::uint32_t> words(rules + 1);
-  std::memcpy(words.data(), bytes->data(), sizeof(std::uint32_t) * (rules + 1));
-  std::uint64_t main_length = 0;
-  std::memcpy(&main_length, bytes->data() + sizeof(std::uint32_t) * (rules + 1), sizeof main_length);
-  if (words[0] != rules || main_length > bytes->size() - header) return std::nullopt;
-  CachedDatabases cached{
-      .main = nullptr, .gated = nullptr, .windows = std::vector<std::uint32_t>(words.begin() + 1, words.end())};
-  const char* main = bytes->data() + header;
-  if (hs_deserialize_database(main, main_length, &cached.main) != HS_SUCCESS) return std::nullopt;
-  const std::size_t gated_length = bytes->size() - header - main_length;
-  if (has_gated && hs_deserialize_database(main + main_length, gated_length, &cached.gated) != HS_SUCCESS) {
-    hs_free_database(cached.main);
-    return std::nullopt;
+  const auto loaded = cache->load(key);
+  if (!loaded) return std::nullopt;
+  const std::string_view bytes = *loaded;
+  std::size_t at = 0;
+  std::uint32_t count = 0;
+  if (!take(bytes, at, count) || count != rules) return std::nullopt;
+  CachedDatabases cached{.databases = {}, .windows = std::vector<std::uint32_t>(rules)};
+  for (auto& window : cached.windows) {
+    if (!take(bytes, at, window)) return std::nullopt;
+  }
+  std::uint32_t stored = 0;
+  if (!take(bytes, at, stored) || stored != databases) return std::nullopt;
+  std::vector<std::uint64_t> lengths(databases);
+  for (auto& length : lengths) {
+    if (!take(bytes, at, length)) return std::nullopt;
+  }
+  for (const std::uint64_t length : lengths) {
+    hs_database_t* db = nullptr;
+    if (length > bytes.size() - at || hs_deserialize_database(bytes.data() + at, length, &db) != HS_SUCCESS) {
+      for (auto* made : cached.databases) hs_free_database(made);
+      return std::nullopt;
+    }
+    cached.databases.push_back(db);
+    at += length;
   }
   return cached;
 }
@@ -191,21 +230,49 @@ std::string serialized(const hs_database_t* db) {
   return out;
 }
 
-void store_cached(const DatabaseCache* cache, const std::string& key, const hs_database_t* main,
-                  const hs_database_t* gated, const std::vector<std::uint32_t>& windows) {
+void store_cached(const DatabaseCache* cache, const std::string& key, const std::vector<const hs_database_t*>& dbs,
+                  const std::vector<std::uint32_t>& windows) {
   if (cache == nullptr || !cache->store) return;
-  const std::string main_bytes = serialized(main);
-  const std::string gated_bytes = serialized(gated);
-  if (main_bytes.empty() || (gated != nullptr && gated_bytes.empty())) return;
-  std::string bytes(sizeof(std::uint32_t) * (windows.size() + 1) + sizeof(std::uint64_t), '\0');
-  const auto count = static_cast<std::uint32_t>(windows.size());
-  const std::uint64_t main_length = main_bytes.size();
-  std::memcpy(bytes.data(), &count, sizeof count);
-  std::memcpy(bytes.data() + sizeof count, windows.data(), windows.size() * sizeof(std::uint32_t));
-  std::memcpy(bytes.data() + sizeof count + windows.size() * sizeof(std::uint32_t), &main_length, sizeof main_length);
-  bytes += main_bytes;
-  bytes += gated_bytes;
+  std::vector<std::string> parts;
+  for (const auto* db : dbs) {
+    parts.push_back(serialized(db));
+    if (parts.back().empty()) return;
+  }
+  std::string bytes;
+  auto put = [&bytes](auto value) { bytes.append(reinterpret_cast<const char*>(&value), sizeof value); };
+  put(static_cast<std::uint32_t>(windows.size()));
+  for (const std::uint32_t window : windows) put(window);
+  put(static_cast<std::uint32_t>(parts.size()));
+  for (const auto& part : parts) put(static_cast<std::uint64_t>(part.size()));
+  for (const auto& part : parts) bytes += part;
   cache->store(key, bytes);
+}
+
+// Gated rules in groups: two rules are in one group when they share a keyword (union-find over keywords).
+// Returns each keyword's group, numbered in the order of the rules' first appearance; -1 for no rule.
+std::vector<std::int64_t> keyword_groups(const std::vector<CompiledRule>& rules, std::size_t keywords) {
+  std::vector<std::size_t> parent(keywords);
+  for (std::size_t k = 0; k < keywords; ++k) parent[k] = k;
+  auto root = [&parent](std::size_t k) {
+    while (parent[k] != k) k = parent[k] = parent[parent[k]];
+    return k;
+  };
+  for (const auto& compiled : rules) {
+    for (std::size_t i = 1; i < compiled.keyword_ids.size(); ++i) {
+      parent[root(static_cast<std::size_t>(compiled.keyword_ids[i]))] =
+          root(static_cast<std::size_t>(compiled.keyword_ids[0]));
+    }
+  }
+  std::vector<std::int64_t> group_of_root(keywords, -1);
+  std::int64_t groups = 0;
+  for (const auto& compiled : rules) {
+    if (compiled.keyword_ids.empty()) continue;
+    auto& group = group_of_root[root(static_cast<std::size_t>(compiled.keyword_ids[0]))];
+    if (group < 0) group = groups++;
+  }
+  std::vector<std::int64_t> out(keywords);
+  for (std::size_t k = 0; k < keywords; ++k) out[k] = group_of_root[root(k)];
+  return out;
 }
 
 }  // namespace
@@ -344,53 +411,65 @@ Expected<RuleSet> RuleSet::compile(std::vector<Rule> rules, const CompileOptions
     }
   }
 
-  // Rules with keywords go in a second database that runs only around their keywords' hits; most files never
-  // mention "mistral" or "yandex", so those rules cost nothing there. Keywords themselves are caseless literals
-  // in the main database, so context costs no extra pass.
-  std::vector<Pattern> main, gated;
+  // Rules with keywords go in databases of their own that run only around their keywords' hits; most files
+  // never mention "mistral" or "yandex", so those rules cost nothing there. Keywords themselves are caseless
+  // literals in the main database, so context costs no extra pass.
+  const auto group_of_keyword = keyword_groups(set.rules_, set.keywords_.size());
+  std::vector<std::vector<Pattern>> lists(1);  // main, then one per gated group
   for (std::size_t i = 0; i < set.rules_.size(); ++i) {
     const auto& compiled = set.rules_[i];
-    auto& into = compiled.keyword_ids.empty() ? main : gated;
-    into.push_back({.expression = compiled.rule.regex,
-                    .flags = kRuleFlags,
-                    .id = static_cast<unsigned>(i),
-                    .rule = static_cast<int>(i)});
+    std::size_t list = 0;
+    if (!compiled.keyword_ids.empty()) {
+      list = static_cast<std::size_t>(group_of_keyword[static_cast<std::size_t>(compiled.keyword_ids[0])]) + 1;
+      if (lists.size() <= list) lists.resize(list + 1);
+    }
+    lists[list].push_back({.expression = compiled.rule.regex,
+                           .flags = kRuleFlags,
+                           .id = static_cast<unsigned>(i),
+                           .rule = static_cast<int>(i)});
   }
   for (std::size_t k = 0; k < set.keywords_.size(); ++k) {
     set.longest_keyword_bytes_ = std::max(set.longest_keyword_bytes_, set.keywords_[k].size());
-    main.push_back({.expression = escape_literal(set.keywords_[k]),
-                    .flags = kKeywordFlags,
-                    .id = keyword_pattern_id(set.rules_.size(), k),
-                    .rule = -1});
+    lists[0].push_back({.expression = escape_literal(set.keywords_[k]),
+                        .flags = kKeywordFlags,
+                        .id = keyword_pattern_id(set.rules_.size(), k),
+                        .rule = -1});
   }
-  if (main.empty() && gated.empty()) return set;  // no rules: nothing to compile, every scan is clean
+  if (lists.size() == 1 && lists[0].empty()) return set;  // no rules: nothing to compile, every scan is clean
+  std::vector<std::uint32_t> groups(group_of_keyword.size());
+  for (std::size_t k = 0; k < groups.size(); ++k)
+    groups[k] = static_cast<std::uint32_t>(std::max<std::int64_t>(0, group_of_keyword[k]));
 
-  const std::string key = database_key(main, gated);
-  if (auto cached = load_cached(options.cache, key, set.rules_.size(), !gated.empty())) {
-    set.database_.reset(cached->main);
-    set.gated_database_.reset(cached->gated);
+  const std::string key = database_key(lists);
+  if (auto cached = load_cached(options.cache, key, set.rules_.size(), lists.size())) {
+    set.database_.reset(cached->databases[0]);
+    for (std::size_t d = 1; d < cached->databases.size(); ++d) set.gated_databases_.emplace_back(cached->databases[d]);
     for (std::size_t i = 0; i < set.rules_.size(); ++i) set.rules_[i].confirm_window = cached->windows[i];
-    set.compute_keyword_gates();
+    set.compute_keyword_gates(groups);
     return set;
   }
   // Not cached: validate every rule's RE2 now, so each bad rule is named.
   validate_regexes();
   if (!errors.empty()) return fail(errors);
-  set.database_.reset(compile_database(main, set.rules_, errors));
-  if (!gated.empty()) set.gated_database_.reset(compile_database(gated, set.rules_, errors));
+  const auto compiled = compile_databases(lists, set.rules_, errors);
+  set.database_.reset(compiled[0]);
+  for (std::size_t d = 1; d < compiled.size(); ++d) set.gated_databases_.emplace_back(compiled[d]);
   if (!errors.empty()) return fail(errors);
   std::vector<std::uint32_t> windows;
   for (auto& compiled : set.rules_) {
     compiled.confirm_window = confirm_window(compiled.rule.regex);
     windows.push_back(compiled.confirm_window);
   }
-  set.compute_keyword_gates();
-  store_cached(options.cache, key, set.database_.get(), set.gated_database_.get(), windows);
+  set.compute_keyword_gates(groups);
+  std::vector<const hs_database_t*> dbs{set.database_.get()};
+  for (const auto& db : set.gated_databases_) dbs.push_back(db.get());
+  store_cached(options.cache, key, dbs, windows);
   return set;
 }
 
-void RuleSet::compute_keyword_gates() {
+void RuleSet::compute_keyword_gates(const std::vector<std::uint32_t>& group_of_keyword) {
   keyword_gates_.assign(keywords_.size(), KeywordGate{});
+  for (std::size_t k = 0; k < keywords_.size(); ++k) keyword_gates_[k].group = group_of_keyword[k];
   for (const auto& compiled : rules_) {
     for (int k : compiled.keyword_ids) {
       auto& gate = keyword_gates_[static_cast<std::size_t>(k)];

@@ -1,5 +1,6 @@
-// RuleSet: the rules compiled once (one Hyperscan database, one RE2 per rule) and shared, read-only, by every
-// thread. Compiling reports every bad rule, not just the first. Knows nothing of files, TOML or terminals.
+// RuleSet: the rules compiled once (Hyperscan databases: a main one and one per keyword group; one RE2 per rule)
+// and shared, read-only, by every thread. Compiling reports every bad rule, not just the first. Knows nothing of
+// files, TOML or terminals.
 #pragma once
 
 #include <cstdint>
@@ -95,14 +96,18 @@ class RuleSet {
   PhoneCheck phone_check() const { return phone_check_; }
   // Rules without keywords, and every keyword.
   const hs_database* database() const { return database_.get(); }
-  // Rules with keywords, scanned only around their keywords' hits; null when there are none.
-  const hs_database* gated_database() const { return gated_database_.get(); }
+  // Rules with keywords, in groups: rules that share a keyword are in the same group, and each group has a
+  // database of its own, scanned only around the hits of its keywords. A prompt that says "PostgreSQL" then costs
+  // a scan for the one postgres rule, not for every keyword rule.
+  std::size_t gated_group_count() const { return gated_databases_.size(); }
+  const hs_database* gated_database(std::size_t group) const { return gated_databases_[group].get(); }
 
-  // How far around a keyword's hit the gated database must look (0 reach and not whole_item: it gates nothing).
+  // How far around a keyword's hit its group's database must look (0 reach and not whole_item: it gates nothing).
   struct KeywordGate {
     bool gates = false;
     bool whole_item = false;  // a rule using it has keyword_distance 0
     std::size_t reach = 0;    // keyword distance plus the rule's longest match
+    std::uint32_t group = 0;  // the gated group its rules are in
   };
   std::span<const KeywordGate> keyword_gates() const { return keyword_gates_; }
 
@@ -111,7 +116,7 @@ class RuleSet {
     void operator()(hs_database* db) const;
   };
   RuleSet() = default;
-  void compute_keyword_gates();
+  void compute_keyword_gates(const std::vector<std::uint32_t>& group_of_keyword);
 
   std::vector<CompiledRule> rules_;
   std::vector<std::string> keywords_;
@@ -119,7 +124,7 @@ class RuleSet {
   CompiledAllowlist global_allowlist_;
   PhoneCheck phone_check_ = nullptr;
   std::unique_ptr<hs_database, DatabaseFree> database_;
-  std::unique_ptr<hs_database, DatabaseFree> gated_database_;
+  std::vector<std::unique_ptr<hs_database, DatabaseFree>> gated_databases_;
   std::vector<KeywordGate> keyword_gates_;
 };
 

@@ -25,6 +25,13 @@ struct KeywordHit {
   std::uint32_t keyword = 0;
 };
 
+// Where one gated group's database must run: [start, end) of the chunk.
+struct GateWindow {
+  std::uint32_t group = 0;
+  std::size_t start = 0;
+  std::size_t end = 0;
+};
+
 class Scratch {
  public:
   static Expected<Scratch> create(const RuleSet& rules);
@@ -38,6 +45,7 @@ class Scratch {
   std::vector<std::vector<HitRegion>> regions;  // per rule
   std::vector<std::uint32_t> touched_rules;     // rules with regions in this chunk
   std::vector<KeywordHit> keyword_hits;
+  std::vector<GateWindow> gate_windows;
 
  private:
   struct ScratchFree {

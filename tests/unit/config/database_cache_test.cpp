@@ -13,8 +13,13 @@ namespace {
 
 using keyward::testing::TempDir;
 
+// One rule in the main database and two in keyword groups of their own: every database goes through the cache.
 std::vector<engine::Rule> rules() {
-  return {engine::Rule{.id = "tok", .description = "d", .regex = R"(tok_([a-z]{6}))"}};
+  engine::Rule acme{.id = "acme", .description = "d", .regex = R"(key=([a-z]{6}))"};
+  acme.keywords = {"acme"};
+  engine::Rule zeta{.id = "zeta", .description = "d", .regex = R"(pin=([0-9]{6}))"};
+  zeta.keywords = {"zeta"};
+  return {engine::Rule{.id = "tok", .description = "d", .regex = R"(tok_([a-z]{6}))"}, acme, zeta};
 }
 
 std::size_t count_findings(const engine::RuleSet& set, std::string_view text) {
@@ -46,6 +51,8 @@ TEST(DatabaseCache, StoresOnceThenLoadsTheSameDatabase) {
   ASSERT_TRUE(second.has_value());
   EXPECT_EQ(loads, 1);
   EXPECT_EQ(count_findings(*second, "x tok_abcdef y"), 1u);
+  EXPECT_EQ(count_findings(*second, "acme key=abcdef zeta pin=123456"), 2u);
+  EXPECT_EQ(count_findings(*second, "key=abcdef pin=123456"), 0u);  // no keyword, no gated rule
 }
 
 TEST(DatabaseCache, ACorruptFileIsARebuildNotACrash) {

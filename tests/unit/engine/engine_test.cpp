@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 
 namespace keyward::engine {
@@ -146,6 +147,37 @@ TEST(Engine, AGatedRuleRunsOnlyAroundItsKeyword) {
   const std::string far = std::string(5000, '.') + "\n";
   EXPECT_EQ(scan_text(set, "acme tok=Ab3dEf7hIj9k" + far + "tok=Zq8LmN3pRt6v other=123456").size(), 2u);
   EXPECT_EQ(scan_text(set, far + "tok=Zq8LmN3pRt6v" + far + "acme").size(), 0u);
+}
+
+// Rules that share a keyword form one group with a database of its own; a keyword's hit runs only its group's.
+TEST(Engine, EachKeywordGroupRunsAroundItsOwnKeywordsOnly) {
+  Rule alpha = rule("alpha", R"(tok=([A-Za-z0-9]{12}))");
+  alpha.keywords = {"acme"};
+  alpha.keyword_distance = 32;
+  Rule beta = rule("beta", R"(key=([A-Za-z0-9]{12}))");
+  beta.keywords = {"beta", "gamma"};
+  beta.keyword_distance = 32;
+  Rule gamma = rule("gamma", R"(pin=([0-9]{8}))");
+  gamma.keywords = {"gamma"};
+  gamma.keyword_distance = 0;  // anywhere: its whole group scans the whole item
+  const auto set = compile({alpha, beta, gamma});
+  ASSERT_EQ(set.gated_group_count(), 2u);
+  const std::string far = "\n" + std::string(3000, '.') + "\n";
+  auto found = [&](const std::string& text) {
+    std::vector<std::string> ids;
+    for (const auto& m : scan_text(set, text)) ids.push_back(set.rules()[m.rule].rule.id);
+    return ids;
+  };
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(found("acme tok=Ab3dEf7hIj9k key=Zq8LmN3pRt6v" + far + "tok=Zq8LmN3pRt6v pin=12345678"), Ids{"alpha"});
+  EXPECT_EQ(found("pin=12345678 key=Ab3dEf7hIj9k" + far + "gamma" + far + "beta key=Zq8LmN3pRt6v tok=Zq8LmN3pRt6v"),
+            (Ids{"gamma", "beta"}));
+  // Hits of two groups interleaved, each group's windows merged on their own.
+  std::string text;
+  for (int i = 0; i < 50; ++i) text += i % 2 == 0 ? "acme tok=Ab3dEf7hIj9k" + far : "beta key=Zq8LmN3pRt6v" + far;
+  const auto ids = found(text);
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), "alpha"), 25);
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), "beta"), 25);
 }
 
 TEST(Engine, ScratchIsReusableAcrossChunks) {
