@@ -19,8 +19,11 @@ using engine::Check;
 using engine::Severity;
 
 const std::set<std::string> kRuleKeys = {
-    "id",     "description", "regex",    "secret_group", "keywords",  "keyword_distance", "entropy",
-    "checks", "category",    "severity", "fallback",     "allowlist", "examples",         "negative_examples",
+    "id",           "description", "regex",
+    "secret_group", "keywords",    "keyword_distance",
+    "triggers",     "entropy",     "checks",
+    "category",     "severity",    "fallback",
+    "allowlist",    "examples",    "negative_examples",
 };
 const std::set<std::string> kAllowlistKeys = {"regexes", "stopwords", "paths"};
 
@@ -122,6 +125,7 @@ std::optional<engine::Rule> parse_rule(const toml::table& table, const std::stri
     if (*distance < 0) errors.add("keyword_distance must not be negative");
     rule.keyword_distance = static_cast<int>(*distance);
   }
+  rule.triggers = strings(table.get("triggers"), "triggers", errors);
   if (auto entropy = get<double>(table, "entropy", errors)) rule.min_entropy = *entropy;
   for (const auto& check : strings(table.get("checks"), "checks", errors)) {
     if (auto named = check_named(check)) {

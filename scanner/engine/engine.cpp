@@ -32,10 +32,30 @@ std::size_t line_start_before(std::string_view bytes, std::size_t pos, std::size
   return lowest;
 }
 
+// A trigger's hit: its group's database must run within the trigger's reach either side. Merged at once with
+// the group's last window, so a file of digits makes a handful of windows, not one per byte.
+void open_trigger_window(HitContext& ctx, std::size_t trigger, std::size_t end) {
+  const auto& gate = ctx.rules->trigger_gates()[trigger];
+  auto& windows = ctx.scratch->gate_windows;
+  auto& open = ctx.scratch->open_window[gate.group];
+  const std::size_t start = end > gate.reach ? end - gate.reach : 0;
+  if (open != 0 && windows[open - 1].end >= start) {
+    windows[open - 1].end = std::max(windows[open - 1].end, end + gate.reach);
+    return;
+  }
+  windows.push_back({.group = gate.group, .start = start, .end = end + gate.reach});
+  open = windows.size();
+}
+
 // Records a hit and returns at once: merging keeps a dense run of hits one region.
 int on_hit(unsigned int id, unsigned long long /*from*/, unsigned long long to, unsigned int /*flags*/, void* context) {
   auto& ctx = *static_cast<HitContext*>(context);
   const std::size_t rule_count = ctx.rules->rules().size();
+  const std::size_t gate_base = rule_count + ctx.rules->keywords().size();
+  if (id >= gate_base) {
+    open_trigger_window(ctx, id - gate_base, to + ctx.offset);
+    return 0;
+  }
   if (id >= rule_count) {
     ctx.scratch->keyword_hits.push_back(
         {.end = to + ctx.offset, .keyword = static_cast<std::uint32_t>(id - rule_count)});
@@ -121,6 +141,10 @@ void confirm(const RuleSet& rules, std::uint32_t rule_index, const HitRegion& re
     if (!capture_regex.Match(text, start, end, re2::RE2::ANCHOR_BOTH, captures.data(), groups)) continue;
     const re2::StringPiece secret = captures[secret_group];
     if (secret.data() == nullptr) continue;
+    // The next match may begin in this one's trailing context: in "10.0.0.1 10.0.0.2" the space that ends the
+    // first address also starts the second.
+    const auto secret_end = static_cast<std::size_t>(secret.data() - bytes.data()) + secret.size();
+    if (secret_end > start && secret_end < pos) pos = secret_end;
     Match match{.rule = rule_index,
                 .start = start,
                 .end = end,
@@ -142,12 +166,11 @@ void confirm(const RuleSet& rules, std::uint32_t rule_index, const HitRegion& re
 
 bool overlaps(const Match& a, const Match& b) { return a.secret_start < b.secret_end && b.secret_start < a.secret_end; }
 
-// The keyword-gated rules, each group scanned only in windows around the hits of its keywords (merged), or over
-// the whole item when one of its rules takes a keyword anywhere. A window reaches a keyword's distance plus the
-// rule's longest match either side, so every match the keyword can qualify lies wholly inside it.
+// The gated rules, each group scanned only in windows around the hits of its keywords and triggers (merged), or
+// over the whole item when one of its rules takes a keyword anywhere. A keyword's window reaches its distance
+// plus the rule's longest match either side, so every match the keyword can qualify lies wholly inside it.
 Expected<bool> scan_gated(const RuleSet& rules, std::string_view bytes, Scratch& scratch) {
-  auto& windows = scratch.gate_windows;
-  windows.clear();
+  auto& windows = scratch.gate_windows;  // the triggers' already
   for (const auto& hit : scratch.keyword_hits) {
     const auto& gate = rules.keyword_gates()[hit.keyword];
     if (!gate.gates) continue;
@@ -156,9 +179,8 @@ Expected<bool> scan_gated(const RuleSet& rules, std::string_view bytes, Scratch&
       continue;
     }
     const std::size_t start = hit.end - rules.keywords()[hit.keyword].size();
-    windows.push_back({.group = gate.group,
-                       .start = start > gate.reach ? start - gate.reach : 0,
-                       .end = std::min(bytes.size(), hit.end + gate.reach)});
+    windows.push_back(
+        {.group = gate.group, .start = start > gate.reach ? start - gate.reach : 0, .end = hit.end + gate.reach});
   }
   std::sort(windows.begin(), windows.end(), [](const GateWindow& a, const GateWindow& b) {
     return std::tie(a.group, a.start) < std::tie(b.group, b.start);
@@ -169,6 +191,8 @@ Expected<bool> scan_gated(const RuleSet& rules, std::string_view bytes, Scratch&
     for (++i; i < windows.size() && windows[i].group == merged.group && windows[i].start <= merged.end; ++i) {
       merged.end = std::max(merged.end, windows[i].end);
     }
+    merged.end = std::min(merged.end, bytes.size());
+    if (merged.start >= merged.end) continue;
     HitContext context{.rules = &rules, .scratch = &scratch, .bytes = bytes, .offset = merged.start};
     const hs_error_t status =
         hs_scan(rules.gated_database(merged.group), bytes.data() + merged.start,
@@ -221,6 +245,8 @@ Expected<std::vector<Match>> scan(const RuleSet& rules, std::string_view bytes, 
   for (auto rule : scratch.touched_rules) scratch.regions[rule].clear();
   scratch.touched_rules.clear();
   scratch.keyword_hits.clear();
+  for (const auto& window : scratch.gate_windows) scratch.open_window[window.group] = 0;
+  scratch.gate_windows.clear();
 
   HitContext context{.rules = &rules, .scratch = &scratch, .bytes = bytes};
   const hs_error_t status = hs_scan(rules.database(), bytes.data(), static_cast<unsigned int>(bytes.size()), 0,

@@ -29,6 +29,8 @@ struct Rule {
   std::optional<int> secret_group;  // unset: 1 when the regex has a group, else 0
   std::vector<std::string> keywords;
   int keyword_distance = 512;  // bytes either side of the match; 0 = anywhere in the item
+  // Hyperscan patterns of which every match contains at least one: the rule runs only around their hits.
+  std::vector<std::string> triggers;
   double min_entropy = 0.0;
   std::vector<Check> checks;
   Category category = Category::kSecret;

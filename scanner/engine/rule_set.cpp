@@ -87,6 +87,7 @@ struct Pattern {
   unsigned flags = 0;
   unsigned id = 0;
   int rule = -1;
+  const char* what = "regex";  // for messages: "regex" or "trigger"
 };
 
 // Compiles patterns into one block-mode database. A pattern Hyperscan cannot take exactly is retried in
@@ -119,8 +120,9 @@ hs_database_t* compile_database(std::vector<Pattern>& patterns, const std::vecto
       patterns[bad].flags |= HS_FLAG_PREFILTER;
       continue;
     }
-    errors.push_back(fmt::format("{}: hyperscan cannot compile the regex: {}",
-                                 rule_where(rules[static_cast<std::size_t>(patterns[bad].rule)].rule), message));
+    errors.push_back(fmt::format("{}: hyperscan cannot compile the {}: {}",
+                                 rule_where(rules[static_cast<std::size_t>(patterns[bad].rule)].rule),
+                                 patterns[bad].what, message));
     return nullptr;
   }
 }
@@ -248,30 +250,37 @@ void store_cached(const DatabaseCache* cache, const std::string& key, const std:
   cache->store(key, bytes);
 }
 
-// Gated rules in groups: two rules are in one group when they share a keyword (union-find over keywords).
-// Returns each keyword's group, numbered in the order of the rules' first appearance; -1 for no rule.
-std::vector<std::int64_t> keyword_groups(const std::vector<CompiledRule>& rules, std::size_t keywords) {
-  std::vector<std::size_t> parent(keywords);
-  for (std::size_t k = 0; k < keywords; ++k) parent[k] = k;
+// Gated rules in groups: two rules are in one group when they share a keyword or a trigger (union-find over
+// keywords, then triggers). Returns each one's group, numbered in the order of the rules' first appearance.
+std::vector<std::uint32_t> gate_groups(const std::vector<CompiledRule>& rules, std::size_t keywords,
+                                       std::size_t triggers) {
+  std::vector<std::size_t> parent(keywords + triggers);
+  for (std::size_t k = 0; k < parent.size(); ++k) parent[k] = k;
   auto root = [&parent](std::size_t k) {
     while (parent[k] != k) k = parent[k] = parent[parent[k]];
     return k;
   };
+  auto gates_of = [keywords](const CompiledRule& compiled) {
+    std::vector<std::size_t> out;
+    for (int k : compiled.keyword_ids) out.push_back(static_cast<std::size_t>(k));
+    for (int t : compiled.trigger_ids) out.push_back(keywords + static_cast<std::size_t>(t));
+    return out;
+  };
   for (const auto& compiled : rules) {
-    for (std::size_t i = 1; i < compiled.keyword_ids.size(); ++i) {
-      parent[root(static_cast<std::size_t>(compiled.keyword_ids[i]))] =
-          root(static_cast<std::size_t>(compiled.keyword_ids[0]));
-    }
+    const auto gates = gates_of(compiled);
+    for (std::size_t i = 1; i < gates.size(); ++i) parent[root(gates[i])] = root(gates[0]);
   }
-  std::vector<std::int64_t> group_of_root(keywords, -1);
-  std::int64_t groups = 0;
+  constexpr std::uint32_t kNone = UINT32_MAX;
+  std::vector<std::uint32_t> group_of_root(parent.size(), kNone);
+  std::uint32_t groups = 0;
   for (const auto& compiled : rules) {
-    if (compiled.keyword_ids.empty()) continue;
-    auto& group = group_of_root[root(static_cast<std::size_t>(compiled.keyword_ids[0]))];
-    if (group < 0) group = groups++;
+    const auto gates = gates_of(compiled);
+    if (gates.empty()) continue;
+    auto& group = group_of_root[root(gates[0])];
+    if (group == kNone) group = groups++;
   }
-  std::vector<std::int64_t> out(keywords);
-  for (std::size_t k = 0; k < keywords; ++k) out[k] = group_of_root[root(k)];
+  std::vector<std::uint32_t> out(parent.size());
+  for (std::size_t k = 0; k < parent.size(); ++k) out[k] = group_of_root[root(k)];
   return out;
 }
 
@@ -369,6 +378,15 @@ Expected<RuleSet> RuleSet::compile(std::vector<Rule> rules, const CompileOptions
       errors.push_back(fmt::format("{}: empty regex", where));
       continue;
     }
+    if (!rule.keywords.empty() && !rule.triggers.empty()) {
+      errors.push_back(
+          fmt::format("{}: a rule takes keywords or triggers, not both (its keywords already gate it)", where));
+      continue;
+    }
+    if (std::find(rule.triggers.begin(), rule.triggers.end(), std::string()) != rule.triggers.end()) {
+      errors.push_back(fmt::format("{}: empty trigger", where));
+      continue;
+    }
     if (rule.keyword_distance < 0) {
       errors.push_back(fmt::format("{}: keyword_distance must not be negative", where));
       continue;
@@ -400,7 +418,8 @@ Expected<RuleSet> RuleSet::compile(std::vector<Rule> rules, const CompileOptions
   set.global_allowlist_ = std::move(global);
   set.phone_check_ = options.phone_check;
 
-  // Keywords become caseless literal patterns in the same database, so context costs no second pass.
+  // Keywords become caseless literal patterns in the same database, so context costs no second pass; triggers
+  // are patterns there too.
   for (auto& compiled : set.rules_) {
     for (const auto& keyword : compiled.rule.keywords) {
       if (keyword.empty()) continue;
@@ -409,20 +428,26 @@ Expected<RuleSet> RuleSet::compile(std::vector<Rule> rules, const CompileOptions
       if (found == set.keywords_.end()) found = set.keywords_.insert(set.keywords_.end(), key);
       compiled.keyword_ids.push_back(static_cast<int>(found - set.keywords_.begin()));
     }
+    for (const auto& trigger : compiled.rule.triggers) {
+      auto found = std::find(set.triggers_.begin(), set.triggers_.end(), trigger);
+      if (found == set.triggers_.end()) found = set.triggers_.insert(set.triggers_.end(), trigger);
+      compiled.trigger_ids.push_back(static_cast<int>(found - set.triggers_.begin()));
+    }
   }
 
-  // Rules with keywords go in databases of their own that run only around their keywords' hits; most files
-  // never mention "mistral" or "yandex", so those rules cost nothing there. Keywords themselves are caseless
-  // literals in the main database, so context costs no extra pass.
-  const auto group_of_keyword = keyword_groups(set.rules_, set.keywords_.size());
+  // Rules with keywords or triggers go in databases of their own that run only around their hits; most files
+  // never mention "mistral" or "yandex", so those rules cost nothing there.
+  const auto group_of = gate_groups(set.rules_, set.keywords_.size(), set.triggers_.size());
   std::vector<std::vector<Pattern>> lists(1);  // main, then one per gated group
   for (std::size_t i = 0; i < set.rules_.size(); ++i) {
     const auto& compiled = set.rules_[i];
     std::size_t list = 0;
     if (!compiled.keyword_ids.empty()) {
-      list = static_cast<std::size_t>(group_of_keyword[static_cast<std::size_t>(compiled.keyword_ids[0])]) + 1;
-      if (lists.size() <= list) lists.resize(list + 1);
+      list = group_of[static_cast<std::size_t>(compiled.keyword_ids[0])] + 1;
+    } else if (!compiled.trigger_ids.empty()) {
+      list = group_of[set.keywords_.size() + static_cast<std::size_t>(compiled.trigger_ids[0])] + 1;
     }
+    if (lists.size() <= list) lists.resize(list + 1);
     lists[list].push_back({.expression = compiled.rule.regex,
                            .flags = kRuleFlags,
                            .id = static_cast<unsigned>(i),
@@ -435,17 +460,24 @@ Expected<RuleSet> RuleSet::compile(std::vector<Rule> rules, const CompileOptions
                         .id = keyword_pattern_id(set.rules_.size(), k),
                         .rule = -1});
   }
+  for (std::size_t t = 0; t < set.triggers_.size(); ++t) {
+    const auto owner = std::find_if(set.rules_.begin(), set.rules_.end(), [t](const CompiledRule& r) {
+      return std::find(r.trigger_ids.begin(), r.trigger_ids.end(), static_cast<int>(t)) != r.trigger_ids.end();
+    });
+    lists[0].push_back({.expression = set.triggers_[t],
+                        .flags = kRuleFlags,
+                        .id = trigger_pattern_id(set.rules_.size(), set.keywords_.size(), t),
+                        .rule = static_cast<int>(owner - set.rules_.begin()),
+                        .what = "trigger"});
+  }
   if (lists.size() == 1 && lists[0].empty()) return set;  // no rules: nothing to compile, every scan is clean
-  std::vector<std::uint32_t> groups(group_of_keyword.size());
-  for (std::size_t k = 0; k < groups.size(); ++k)
-    groups[k] = static_cast<std::uint32_t>(std::max<std::int64_t>(0, group_of_keyword[k]));
 
   const std::string key = database_key(lists);
   if (auto cached = load_cached(options.cache, key, set.rules_.size(), lists.size())) {
     set.database_.reset(cached->databases[0]);
     for (std::size_t d = 1; d < cached->databases.size(); ++d) set.gated_databases_.emplace_back(cached->databases[d]);
     for (std::size_t i = 0; i < set.rules_.size(); ++i) set.rules_[i].confirm_window = cached->windows[i];
-    set.compute_keyword_gates(groups);
+    set.compute_gates(group_of);
     return set;
   }
   // Not cached: validate every rule's RE2 now, so each bad rule is named.
@@ -460,16 +492,18 @@ Expected<RuleSet> RuleSet::compile(std::vector<Rule> rules, const CompileOptions
     compiled.confirm_window = confirm_window(compiled.rule.regex);
     windows.push_back(compiled.confirm_window);
   }
-  set.compute_keyword_gates(groups);
+  set.compute_gates(group_of);
   std::vector<const hs_database_t*> dbs{set.database_.get()};
   for (const auto& db : set.gated_databases_) dbs.push_back(db.get());
   store_cached(options.cache, key, dbs, windows);
   return set;
 }
 
-void RuleSet::compute_keyword_gates(const std::vector<std::uint32_t>& group_of_keyword) {
+void RuleSet::compute_gates(const std::vector<std::uint32_t>& group_of) {
   keyword_gates_.assign(keywords_.size(), KeywordGate{});
-  for (std::size_t k = 0; k < keywords_.size(); ++k) keyword_gates_[k].group = group_of_keyword[k];
+  for (std::size_t k = 0; k < keywords_.size(); ++k) keyword_gates_[k].group = group_of[k];
+  trigger_gates_.assign(triggers_.size(), TriggerGate{});
+  for (std::size_t t = 0; t < triggers_.size(); ++t) trigger_gates_[t].group = group_of[keywords_.size() + t];
   for (const auto& compiled : rules_) {
     for (int k : compiled.keyword_ids) {
       auto& gate = keyword_gates_[static_cast<std::size_t>(k)];
@@ -480,6 +514,10 @@ void RuleSet::compute_keyword_gates(const std::vector<std::uint32_t>& group_of_k
         gate.reach = std::max<std::size_t>(
             gate.reach, static_cast<std::size_t>(compiled.rule.keyword_distance) + compiled.confirm_window);
       }
+    }
+    for (int t : compiled.trigger_ids) {
+      auto& gate = trigger_gates_[static_cast<std::size_t>(t)];
+      gate.reach = std::max<std::size_t>(gate.reach, compiled.confirm_window);
     }
   }
 }

@@ -63,6 +63,7 @@ struct CompiledRule {
   LazyRegex regex;
   std::uint32_t confirm_window = kMaxConfirmWindowBytes;  // the pattern's longest match, capped
   std::vector<int> keyword_ids;                           // indices into RuleSet::keywords()
+  std::vector<int> trigger_ids;                           // indices into RuleSet::triggers()
   CompiledAllowlist allowlist;
 };
 
@@ -92,13 +93,14 @@ class RuleSet {
   std::span<const CompiledRule> rules() const { return rules_; }
   std::span<const std::string> keywords() const { return keywords_; }  // lower-cased, deduplicated
   std::size_t longest_keyword_bytes() const { return longest_keyword_bytes_; }
+  std::span<const std::string> triggers() const { return triggers_; }  // deduplicated
   const CompiledAllowlist& global_allowlist() const { return global_allowlist_; }
   PhoneCheck phone_check() const { return phone_check_; }
-  // Rules without keywords, and every keyword.
+  // Rules without keywords or triggers, and every keyword and trigger.
   const hs_database* database() const { return database_.get(); }
-  // Rules with keywords, in groups: rules that share a keyword are in the same group, and each group has a
-  // database of its own, scanned only around the hits of its keywords. A prompt that says "PostgreSQL" then costs
-  // a scan for the one postgres rule, not for every keyword rule.
+  // Rules with keywords or triggers, in groups: rules that share a keyword (or a trigger) are in the same group,
+  // and each group has a database of its own, scanned only around the hits of its keywords and triggers. A prompt
+  // that says "PostgreSQL" then costs a scan for the one postgres rule, not for every keyword rule.
   std::size_t gated_group_count() const { return gated_databases_.size(); }
   const hs_database* gated_database(std::size_t group) const { return gated_databases_[group].get(); }
 
@@ -110,27 +112,40 @@ class RuleSet {
     std::uint32_t group = 0;  // the gated group its rules are in
   };
   std::span<const KeywordGate> keyword_gates() const { return keyword_gates_; }
+  // How far around a trigger's hit its group's database must look: the longest match of a rule using it, since
+  // that match holds the trigger's.
+  struct TriggerGate {
+    std::uint32_t group = 0;
+    std::size_t reach = 0;
+  };
+  std::span<const TriggerGate> trigger_gates() const { return trigger_gates_; }
 
  private:
   struct DatabaseFree {
     void operator()(hs_database* db) const;
   };
   RuleSet() = default;
-  void compute_keyword_gates(const std::vector<std::uint32_t>& group_of_keyword);
+  // `group_of` holds each keyword's group, then each trigger's.
+  void compute_gates(const std::vector<std::uint32_t>& group_of);
 
   std::vector<CompiledRule> rules_;
   std::vector<std::string> keywords_;
   std::size_t longest_keyword_bytes_ = 0;
+  std::vector<std::string> triggers_;
   CompiledAllowlist global_allowlist_;
   PhoneCheck phone_check_ = nullptr;
   std::unique_ptr<hs_database, DatabaseFree> database_;
   std::vector<std::unique_ptr<hs_database, DatabaseFree>> gated_databases_;
   std::vector<KeywordGate> keyword_gates_;
+  std::vector<TriggerGate> trigger_gates_;
 };
 
-// Hyperscan pattern ids: rules first, then keywords.
+// Hyperscan pattern ids: rules first, then keywords, then triggers.
 inline unsigned keyword_pattern_id(std::size_t rule_count, std::size_t keyword_index) {
   return static_cast<unsigned>(rule_count + keyword_index);
+}
+inline unsigned trigger_pattern_id(std::size_t rule_count, std::size_t keyword_count, std::size_t trigger_index) {
+  return static_cast<unsigned>(rule_count + keyword_count + trigger_index);
 }
 
 }  // namespace keyward::engine

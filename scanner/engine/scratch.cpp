@@ -14,6 +14,7 @@ Scratch::~Scratch() = default;
 Expected<Scratch> Scratch::create(const RuleSet& rules) {
   Scratch scratch;
   scratch.regions.resize(rules.rules().size());
+  scratch.open_window.assign(rules.gated_group_count(), 0);
   hs_scratch_t* raw = nullptr;
   // One scratch serves every database: allocating for each grows it as needed.
   std::vector<const hs_database_t*> databases{rules.database()};

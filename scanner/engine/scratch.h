@@ -46,6 +46,7 @@ class Scratch {
   std::vector<std::uint32_t> touched_rules;     // rules with regions in this chunk
   std::vector<KeywordHit> keyword_hits;
   std::vector<GateWindow> gate_windows;
+  std::vector<std::size_t> open_window;  // per gated group: 1 + its last trigger window in gate_windows, or 0
 
  private:
   struct ScratchFree {

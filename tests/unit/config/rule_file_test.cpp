@@ -17,6 +17,7 @@ regex = '''acme_([a-z0-9]{20})'''
 secret_group = 1
 keywords = ["acme"]
 keyword_distance = 64
+triggers = ['acme_', '_[0-9]']
 entropy = 3.2
 checks = ["not_hex", "luhn"]
 category = "personal-data"
@@ -36,6 +37,7 @@ paths = ["z"]
   EXPECT_EQ(r.id, "acme-token");
   EXPECT_EQ(r.secret_group, 1);
   EXPECT_EQ(r.keyword_distance, 64);
+  EXPECT_EQ(r.triggers, (std::vector<std::string>{"acme_", "_[0-9]"}));
   EXPECT_DOUBLE_EQ(r.min_entropy, 3.2);
   EXPECT_EQ(r.checks.size(), 2u);
   EXPECT_EQ(r.category, engine::Category::kPersonalData);

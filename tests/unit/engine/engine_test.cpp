@@ -180,6 +180,55 @@ TEST(Engine, EachKeywordGroupRunsAroundItsOwnKeywordsOnly) {
   EXPECT_EQ(std::count(ids.begin(), ids.end(), "beta"), 25);
 }
 
+// A rule with triggers runs only around their hits, within its longest match either side of each.
+TEST(Engine, ATriggeredRuleRunsOnlyAroundItsTriggers) {
+  Rule ip = rule("ip", R"((?:^|[^0-9.])([0-9]{1,3}(?:\.[0-9]{1,3}){3})(?:[^0-9.]|$))");
+  ip.triggers = {R"([0-9]\.[0-9]{1,3}\.[0-9])"};
+  Rule tail = rule("tail", R"(key=([a-z]{30})#)");
+  tail.triggers = {"#"};  // at the very end of a 35-byte match: the window must reach back over all of it
+  const auto set = compile({ip, tail, rule("free", R"(tok_([0-9]{6}))")});
+  ASSERT_EQ(set.gated_group_count(), 2u);
+  const std::string far = std::string(5000, '.') + "\n";
+  const std::string key = "key=" + std::string(30, 'q') + "#";
+  const auto matches = scan_text(set, far + "host 10.1.2.3 up\n" + far + key + " tok_123456\n");
+  ASSERT_EQ(matches.size(), 3u);
+  EXPECT_EQ(set.rules()[matches[0].rule].rule.id, "ip");
+  EXPECT_EQ(set.rules()[matches[1].rule].rule.id, "tail");
+  // A trigger that the match lacks hides it: that is the author's promise, and why examples must prove it.
+  Rule wrong = tail;
+  wrong.triggers = {"zzz"};
+  EXPECT_TRUE(scan_text(compile({wrong}), key).empty());
+}
+
+// A megabyte of addresses: every one found, and the trigger's hits merged into a few windows as they come.
+TEST(Engine, DenseTriggerHitsMergeIntoFewWindows) {
+  Rule ip = rule("ip", R"((?:^|[^0-9.])([0-9]{1,3}(?:\.[0-9]{1,3}){3})(?:[^0-9.]|$))");
+  ip.triggers = {R"([0-9]\.[0-9]{1,3}\.[0-9])"};
+  const auto set = compile({ip});
+  std::string text;
+  for (int i = 0; text.size() < (1u << 20); ++i) text += "10.0." + std::to_string(i % 250) + ".7 ";
+  auto scratch = Scratch::create(set);
+  ASSERT_TRUE(scratch.has_value());
+  const auto matches = scan(set, text, *scratch);
+  ASSERT_TRUE(matches.has_value());
+  EXPECT_EQ(matches->size(), static_cast<std::size_t>(std::count(text.begin(), text.end(), ' ')));
+  EXPECT_LE(scratch->gate_windows.size(), 2u);
+}
+
+TEST(Engine, ARuleTakesKeywordsOrTriggersNotBoth) {
+  Rule both = rule("both", R"(key=([a-z]{8}))");
+  both.keywords = {"acme"};
+  both.triggers = {"key="};
+  const auto set = RuleSet::compile({both});
+  ASSERT_FALSE(set.has_value());
+  EXPECT_NE(set.error().message.find("keywords or triggers, not both"), std::string::npos);
+  Rule bad = rule("bad", R"(key=([a-z]{8}))");
+  bad.triggers = {"(unclosed"};
+  const auto broken = RuleSet::compile({bad});
+  ASSERT_FALSE(broken.has_value());
+  EXPECT_NE(broken.error().message.find("bad: hyperscan cannot compile the trigger"), std::string::npos);
+}
+
 TEST(Engine, ScratchIsReusableAcrossChunks) {
   const auto set = compile({rule("tok", R"(tok_([a-z]{6}))")});
   auto scratch = Scratch::create(set);
