@@ -20,6 +20,53 @@
 
 namespace keyward::filter {
 
+namespace {
+
+// A key, string or number of the request: its place in the view and in its document.
+struct Leaf {
+  JsonTokenKind kind = JsonTokenKind::kString;
+  std::size_t pointer_begin = 0;  // in pointers_
+  std::size_t pointer_size = 0;
+  std::size_t view_begin = 0;  // the decoded value in view_
+  std::size_t view_end = 0;
+  std::size_t doc = 0;    // the document it is in
+  std::size_t begin = 0;  // its raw token in that document
+  std::size_t end = 0;
+};
+// The request, or a string in it that holds JSON.
+struct Doc {
+  std::string_view text;
+  std::string owned;       // an inner document's decoded text (text points here)
+  std::size_t parent = 0;  // the document holding the string it came from, and that string's raw token
+  std::size_t begin = 0;
+  std::size_t end = 0;
+};
+
+// What one call borrows from the filter's pool: the scan scratch and the session's buffers, kept from call to
+// call so that a screening allocates little (up to kKeptBufferBytes), and the last clean model name.
+struct Workspace {
+  explicit Workspace(engine::Scratch made) : scratch(std::move(made)) {}
+  engine::Scratch scratch;
+  std::string view;
+  std::string pointers;
+  std::vector<Leaf> leaves;
+  std::deque<Doc> docs;
+  std::optional<std::string> clean_model;
+  std::vector<engine::Match> model_matches;
+  const std::vector<engine::Match> no_matches;
+
+  // Drops the buffers of an unusually large request, so the pool does not keep its size (or its text) for good.
+  void trim() {
+    constexpr std::size_t kKeptBufferBytes = std::size_t{1} << 20;
+    if (view.capacity() > kKeptBufferBytes) std::string().swap(view);
+    if (pointers.capacity() > kKeptBufferBytes) std::string().swap(pointers);
+    if (leaves.capacity() * sizeof(Leaf) > kKeptBufferBytes) std::vector<Leaf>().swap(leaves);
+    docs.clear();  // inner documents own copies of request text
+  }
+};
+
+}  // namespace
+
 struct Filter::State {
   explicit State(engine::RuleSet compiled) : rules(std::move(compiled)) {}
   engine::RuleSet rules;
@@ -27,9 +74,9 @@ struct Filter::State {
   std::string env;
   RequestLimits limits;
   std::vector<Action> actions;  // per rule index
-  // Scratches not in use; a call borrows one (or makes one) and gives it back.
+  // Workspaces not in use; a call borrows one (or makes one) and gives it back.
   std::mutex pool_mutex;
-  std::vector<engine::Scratch> pool;
+  std::vector<std::unique_ptr<Workspace>> pool;
 };
 
 namespace {
@@ -41,14 +88,26 @@ struct Edit {
   std::string replacement;
 };
 
+// "2026-11-23T19:07:30.123Z": written digit by digit, since fmt's general machinery cost 4% of a screening.
 std::string now_utc() {
   const auto now = std::chrono::system_clock::now();
   const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
   const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm utc{};
   gmtime_r(&seconds, &utc);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
-                     utc.tm_hour, utc.tm_min, utc.tm_sec, millis);
+  std::string out = "0000-00-00T00:00:00.000Z";
+  auto put = [&out](std::size_t at, long long value, int digits) {
+    for (int i = digits - 1; i >= 0; --i, value /= 10)
+      out[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+  };
+  put(0, utc.tm_year + 1900, 4);
+  put(5, utc.tm_mon + 1, 2);
+  put(8, utc.tm_mday, 2);
+  put(11, utc.tm_hour, 2);
+  put(14, utc.tm_min, 2);
+  put(17, utc.tm_sec, 2);
+  put(20, millis, 3);
+  return out;
 }
 
 std::string apply_edits(std::string_view text, const std::vector<Edit>& edits) {
@@ -114,7 +173,19 @@ std::optional<std::string> rewrite_value(std::string_view value, const std::vect
 // original bytes.
 class Session {
  public:
-  Session(const Filter::State& state, engine::Scratch& scratch) : state_(state), scratch_(scratch) {}
+  Session(const Filter::State& state, Workspace& workspace)
+      : state_(state),
+        workspace_(workspace),
+        scratch_(workspace.scratch),
+        view_(workspace.view),
+        pointers_(workspace.pointers),
+        leaves_(workspace.leaves),
+        docs_(workspace.docs) {
+    view_.clear();
+    pointers_.clear();
+    leaves_.clear();
+    docs_.clear();
+  }
 
   Screening& out() { return out_; }
 
@@ -150,10 +221,8 @@ class Session {
     if (!matches) throw std::runtime_error(matches.error().message);
     for (std::size_t i = leaves_.size() - deferred_.size(); i < leaves_.size(); ++i) {
       const Leaf& leaf = leaves_[i];
-      auto alone = engine::scan(
-          state_.rules, std::string_view(view_).substr(leaf.view_begin, leaf.view_end - leaf.view_begin), scratch_);
-      if (!alone) throw std::runtime_error(alone.error().message);
-      for (auto match : *alone) {
+      for (auto match :
+           screened_alone(std::string_view(view_).substr(leaf.view_begin, leaf.view_end - leaf.view_begin))) {
         for (auto* offset : {&match.start, &match.end, &match.secret_start, &match.secret_end})
           *offset += leaf.view_begin;
         matches->push_back(match);
@@ -209,23 +278,20 @@ class Session {
   }
 
  private:
-  struct Leaf {
-    JsonTokenKind kind = JsonTokenKind::kString;
-    std::size_t pointer_begin = 0;  // in pointers_
-    std::size_t pointer_size = 0;
-    std::size_t view_begin = 0;  // the decoded value in view_
-    std::size_t view_end = 0;
-    std::size_t doc = 0;    // the document it is in
-    std::size_t begin = 0;  // its raw token in that document
-    std::size_t end = 0;
-  };
-  struct Doc {
-    std::string_view text;
-    std::string owned;       // an inner document's decoded text (text points here)
-    std::size_t parent = 0;  // the document holding the string it came from, and that string's raw token
-    std::size_t begin = 0;
-    std::size_t end = 0;
-  };
+  // What the rules find in a model name on its own. The workspace remembers the last clean name it screened
+  // (a gateway sends the same few all day); a name with a finding is never kept.
+  const std::vector<engine::Match>& screened_alone(std::string_view value) {
+    if (workspace_.clean_model && *workspace_.clean_model == value) return workspace_.no_matches;
+    workspace_.clean_model.reset();
+    auto alone = engine::scan(state_.rules, value, scratch_);
+    if (!alone) throw std::runtime_error(alone.error().message);
+    if (alone->empty()) {
+      workspace_.clean_model = std::string(value);
+      return workspace_.no_matches;
+    }
+    workspace_.model_matches = std::move(*alone);
+    return workspace_.model_matches;
+  }
 
   void check_size(std::size_t bytes, std::string_view where) {
     if (!state_.limits.max_text_bytes || bytes <= *state_.limits.max_text_bytes) return;
@@ -337,12 +403,13 @@ class Session {
   }
 
   const Filter::State& state_;
+  Workspace& workspace_;
   engine::Scratch& scratch_;
   Screening out_;
-  std::string view_;
-  std::string pointers_;
-  std::vector<Leaf> leaves_;
-  std::deque<Doc> docs_;
+  std::string& view_;
+  std::string& pointers_;
+  std::vector<Leaf>& leaves_;
+  std::deque<Doc>& docs_;
   const std::string model_pointer_ = "/model";
   std::vector<std::pair<JsonToken, std::string>> deferred_;  // top-level strings screened on their own  // stable
                                                              // addresses: an inner document's text views its own string
@@ -440,33 +507,34 @@ Expected<void> check_input(std::string_view bytes, const Policy& policy) {
   return {};
 }
 
-// Borrows a scratch from the filter's pool for one call and gives it back.
-class ScratchLease {
+// Borrows a workspace from the filter's pool for one call and gives it back.
+class WorkspaceLease {
  public:
-  explicit ScratchLease(Filter::State& state) : state_(state) {
+  explicit WorkspaceLease(Filter::State& state) : state_(state) {
     {
       std::lock_guard lock(state_.pool_mutex);
       if (!state_.pool.empty()) {
-        scratch_.emplace(std::move(state_.pool.back()));
+        workspace_ = std::move(state_.pool.back());
         state_.pool.pop_back();
         return;
       }
     }
     auto made = engine::Scratch::create(state_.rules);
     if (!made) throw std::runtime_error(made.error().message);
-    scratch_.emplace(std::move(*made));
+    workspace_ = std::make_unique<Workspace>(std::move(*made));
   }
-  ~ScratchLease() {
+  ~WorkspaceLease() {
+    workspace_->trim();
     std::lock_guard lock(state_.pool_mutex);
-    state_.pool.push_back(std::move(*scratch_));
+    state_.pool.push_back(std::move(workspace_));
   }
-  ScratchLease(const ScratchLease&) = delete;
-  ScratchLease& operator=(const ScratchLease&) = delete;
-  engine::Scratch& get() { return *scratch_; }
+  WorkspaceLease(const WorkspaceLease&) = delete;
+  WorkspaceLease& operator=(const WorkspaceLease&) = delete;
+  Workspace& get() { return *workspace_; }
 
  private:
   Filter::State& state_;
-  std::optional<engine::Scratch> scratch_;
+  std::unique_ptr<Workspace> workspace_;
 };
 
 }  // namespace
@@ -524,8 +592,8 @@ const std::string& Filter::env() const { return state_->env; }
 Expected<Screening> Filter::screen(std::string_view text) const {
   if (auto ok = check_input(text, state_->policy); !ok) return tl::unexpected(ok.error());
   try {
-    ScratchLease scratch(*state_);
-    Session session(*state_, scratch.get());
+    WorkspaceLease workspace(*state_);
+    Session session(*state_, workspace.get());
     std::string rewritten = session.screen_text(text);
     Screening& out = session.out();
     out.audit.time = now_utc();
@@ -543,8 +611,8 @@ Expected<Screening> Filter::screen(std::string_view text) const {
 Expected<Screening> Filter::screen_request(std::string_view json) const {
   if (auto ok = check_input(json, state_->policy); !ok) return tl::unexpected(ok.error());
   try {
-    ScratchLease scratch(*state_);
-    Session session(*state_, scratch.get());
+    WorkspaceLease workspace(*state_);
+    Session session(*state_, workspace.get());
     JsonSummary summary;
     bool changed = false;
     auto rewritten = session.screen_json(json, summary, changed);

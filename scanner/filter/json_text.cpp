@@ -176,8 +176,11 @@ class Reader {
       std::size_t elements = 0;
       const JsonKind kind = value(depth + 1, member_opaque, nullptr, &elements);
       if (top != nullptr) {
-        std::string text =
-            kind == JsonKind::kString ? decoded_ : std::string(text_.substr(value_begin, pos_ - value_begin));
+        // Scalars only: an array or object is counted, never copied (messages are most of a request).
+        const bool scalar = kind != JsonKind::kObject && kind != JsonKind::kArray;
+        std::string text = kind == JsonKind::kString ? decoded_
+                           : scalar                  ? std::string(text_.substr(value_begin, pos_ - value_begin))
+                                                     : std::string();
         top->top_level.push_back({.key = std::move(key), .kind = kind, .value = std::move(text), .elements = elements});
       }
       pointer_.resize(parent_size);

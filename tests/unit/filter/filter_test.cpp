@@ -166,6 +166,26 @@ TEST(Filter, AViolationMessageNeverQuotesAValueThatHoldsAFinding) {
   EXPECT_EQ(screening->violations[0].message, "model 'gpt-4o' is not allowed");
 }
 
+// A workspace remembers the last clean model name; a name with a key in it is found on every request, and a
+// huge request's buffers are let go without changing the next result.
+TEST(Filter, AModelNameIsScreenedOnEveryRequestThoughCleanOnesAreRemembered) {
+  const Filter& filter = default_filter();
+  const std::string key = mistral_key(41);
+  const std::string huge(3 << 20, 'a');
+  for (const auto& model : {std::string("mistral-small-latest"), key, std::string("mistral-small-latest"), key,
+                            std::string("codestral-latest")}) {
+    for (const auto& content : {std::string("hello"), huge}) {
+      auto screening = filter.screen_request(
+          nlohmann::json{{"model", model}, {"messages", {{{"role", "user"}, {"content", content}}}}}.dump());
+      ASSERT_TRUE(screening);
+      const bool keyed = model.find(key) != std::string::npos;
+      EXPECT_EQ(screening->verdict, keyed ? Verdict::kBlocked : Verdict::kAllowed) << model;
+      EXPECT_EQ(screening->findings.size(), keyed ? 1u : 0u) << model;
+      if (keyed) EXPECT_EQ(screening->findings[0].pointer, "/model");
+    }
+  }
+}
+
 TEST(Filter, BadInputIsAnErrorNotAVerdict) {
   EXPECT_FALSE(default_filter().screen_request("{\"messages\": ["));
   EXPECT_FALSE(default_filter().screen("caf\xc3"));
