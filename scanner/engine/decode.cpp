@@ -101,14 +101,35 @@ bool starts_like_text(const unsigned char* p) {
 
 int hex_value(char c) { return kHexValues[static_cast<unsigned char>(c)]; }
 
+// An encoding undone, and the encodings undone to reach a view's bytes: four bits a label, the outermost in the
+// highest (base64 of hex: 0x12); 0 for bytes copied as they are. Plain numbers, since a window of escaped JSON
+// makes two segments an escape. Depth is at most 4 (--max-decode-depth), so eight labels always fit.
+enum class Label : std::uint32_t { kBase64 = 1, kHex = 2, kEscape = 3, kPercent = 4 };
+using Chain = std::uint32_t;
+
+Chain chain_with(Chain outer, Label label) { return (outer << 4) | static_cast<Chain>(label); }
+
+// "base64,hex": outermost first.
+std::string chain_name(Chain chain) {
+  static constexpr std::array<std::string_view, 5> kNames = {"", "base64", "hex", "escape", "percent"};
+  std::string out;
+  for (int shift = 28; shift >= 0; shift -= 4) {
+    const Chain label = (chain >> shift) & 0xfu;
+    if (label == 0 || label >= kNames.size()) continue;
+    if (!out.empty()) out += ',';
+    out += kNames[label];
+  }
+  return out;
+}
+
 // A part of a view: positions [view_begin, view_end) come from the original's [src_begin, src_end), copied as is
-// when `chain` is empty, else decoded (every position of it then stands for the whole source span).
+// when `chain` is 0, else decoded (every position of it then stands for the whole source span).
 struct Segment {
   std::size_t view_begin = 0;
   std::size_t view_end = 0;
   std::size_t src_begin = 0;
   std::size_t src_end = 0;
-  std::string chain;  // the encodings undone, outermost first: "base64", "base64,hex", "escape"
+  Chain chain = 0;
 };
 
 // What is scanned: the original bytes (no segments) or a view of them.
@@ -140,18 +161,18 @@ Span source_span(const Source& source, std::size_t begin, std::size_t end) {
   if (source.segments == nullptr) return {begin, end};
   const Segment& first = segment_at(*source.segments, begin);
   const Segment& last = segment_at(*source.segments, end - 1);
-  return {first.chain.empty() ? first.src_begin + (begin - first.view_begin) : first.src_begin,
-          last.chain.empty() ? last.src_begin + (end - 1 - last.view_begin) + 1 : last.src_end};
+  return {first.chain == 0 ? first.src_begin + (begin - first.view_begin) : first.src_begin,
+          last.chain == 0 ? last.src_begin + (end - 1 - last.view_begin) + 1 : last.src_end};
 }
 
-// The first decoding under [begin, end), or "" when all of it is copied as is.
-std::string chain_over(const Source& source, std::size_t begin, std::size_t end) {
-  if (source.segments == nullptr || begin >= end) return {};
+// The first decoding under [begin, end), or 0 when all of it is copied as is.
+Chain chain_over(const Source& source, std::size_t begin, std::size_t end) {
+  if (source.segments == nullptr || begin >= end) return 0;
   for (auto it = &segment_at(*source.segments, begin); it != source.segments->data() + source.segments->size(); ++it) {
     if (it->view_begin >= end) break;
-    if (!it->chain.empty()) return it->chain;
+    if (it->chain != 0) return it->chain;
   }
-  return {};
+  return 0;
 }
 
 // Appends `parent` bytes [a, b) to `view` as they are, mapped to the original through the parent's segments.
@@ -160,19 +181,19 @@ void copy_into(const Source& parent, std::size_t a, std::size_t b, View& view) {
   view.bytes.append(parent.bytes.substr(a, b - a));
   if (parent.segments == nullptr) {
     if (a < b) {
-      view.segments.push_back({.view_begin = at, .view_end = at + (b - a), .src_begin = a, .src_end = b, .chain = {}});
+      view.segments.push_back({.view_begin = at, .view_end = at + (b - a), .src_begin = a, .src_end = b, .chain = 0});
     }
     return;
   }
   for (std::size_t pos = a; pos < b;) {
     const Segment& seg = segment_at(*parent.segments, pos);
     const std::size_t stop = std::min(b, seg.view_end);
-    if (seg.chain.empty()) {
+    if (seg.chain == 0) {
       view.segments.push_back({.view_begin = at,
                                .view_end = at + (stop - pos),
                                .src_begin = seg.src_begin + (pos - seg.view_begin),
                                .src_end = seg.src_begin + (stop - seg.view_begin),
-                               .chain = {}});
+                               .chain = 0});
     } else {
       view.segments.push_back({.view_begin = at,
                                .view_end = at + (stop - pos),
@@ -186,18 +207,18 @@ void copy_into(const Source& parent, std::size_t a, std::size_t b, View& view) {
 }
 
 // Appends `decoded`, which stands for `parent` bytes [a, b) undone by `label`.
-void decode_into(const Source& parent, std::size_t a, std::size_t b, std::string_view decoded, std::string_view label,
+void decode_into(const Source& parent, std::size_t a, std::size_t b, std::string_view decoded, Label label,
                  View& view) {
   const std::size_t at = view.bytes.size();
   view.bytes.append(decoded);
   if (decoded.empty()) return;
   const Span src = source_span(parent, a, b);
-  const std::string outer = chain_over(parent, a, b);
+  const Chain outer = chain_over(parent, a, b);
   view.segments.push_back({.view_begin = at,
                            .view_end = at + decoded.size(),
                            .src_begin = src.begin,
                            .src_end = src.end,
-                           .chain = outer.empty() ? std::string(label) : outer + "," + std::string(label)});
+                           .chain = chain_with(outer, label)});
 }
 
 std::size_t line_begin_near(std::string_view bytes, std::size_t pos, std::size_t reach, std::size_t floor) {
@@ -216,7 +237,7 @@ std::size_t line_end_near(std::string_view bytes, std::size_t pos, std::size_t r
 
 // A run decoded in place, with the rest of its line (up to kContextBytes either side) around it.
 View run_view(const Source& parent, std::size_t begin, std::size_t end, std::size_t run_begin, std::size_t run_end,
-              std::string_view decoded, std::string_view label) {
+              std::string_view decoded, Label label) {
   View view;
   const std::size_t from = line_begin_near(parent.bytes, run_begin, kContextBytes, begin);
   const std::size_t to = line_end_near(parent.bytes, run_end, kContextBytes, end);
@@ -228,25 +249,34 @@ View run_view(const Source& parent, std::size_t begin, std::size_t end, std::siz
   return view;
 }
 
-// The escape at `pos` (a backslash), decoded; its length in the source is returned through `length`.
-std::optional<std::string> unescape_at(std::string_view bytes, std::size_t pos, std::size_t end, std::size_t& length) {
+// An escape undone: at most three bytes of UTF-8 (a \\u escape), and its length in the source.
+struct Unescaped {
+  std::array<char, 4> bytes{};
+  std::size_t size = 0;
+  std::size_t length = 0;
+  std::string_view text() const { return {bytes.data(), size}; }
+};
+
+// The escape at `pos` (a backslash), decoded.
+std::optional<Unescaped> unescape_at(std::string_view bytes, std::size_t pos, std::size_t end) {
   if (pos + 1 >= end) return std::nullopt;
-  length = 2;
+  Unescaped out{.bytes = {}, .size = 1, .length = 2};
   switch (bytes[pos + 1]) {
     case 'n':
-      return "\n";
+      out.bytes[0] = '\n';
+      return out;
     case 't':
-      return "\t";
+      out.bytes[0] = '\t';
+      return out;
     case 'r':
-      return "\r";
+      out.bytes[0] = '\r';
+      return out;
     case '"':
-      return "\"";
     case '\'':
-      return "'";
     case '\\':
-      return "\\";
     case '/':
-      return "/";
+      out.bytes[0] = bytes[pos + 1];
+      return out;
     case 'u': {
       if (pos + 6 > end) return std::nullopt;
       int code = 0;
@@ -255,17 +285,18 @@ std::optional<std::string> unescape_at(std::string_view bytes, std::size_t pos, 
         if (v < 0) return std::nullopt;
         code = code * 16 + v;
       }
-      length = 6;
-      std::string out;
+      out.length = 6;
       if (code < 0x80) {
-        out += static_cast<char>(code);
+        out.bytes[0] = static_cast<char>(code);
       } else if (code < 0x800) {
-        out += static_cast<char>(0xc0 | (code >> 6));
-        out += static_cast<char>(0x80 | (code & 0x3f));
+        out.bytes[0] = static_cast<char>(0xc0 | (code >> 6));
+        out.bytes[1] = static_cast<char>(0x80 | (code & 0x3f));
+        out.size = 2;
       } else {
-        out += static_cast<char>(0xe0 | (code >> 12));
-        out += static_cast<char>(0x80 | ((code >> 6) & 0x3f));
-        out += static_cast<char>(0x80 | (code & 0x3f));
+        out.bytes[0] = static_cast<char>(0xe0 | (code >> 12));
+        out.bytes[1] = static_cast<char>(0x80 | ((code >> 6) & 0x3f));
+        out.bytes[2] = static_cast<char>(0x80 | (code & 0x3f));
+        out.size = 3;
       }
       return out;
     }
@@ -291,10 +322,22 @@ bool token_at(std::string_view bytes, std::size_t pos, std::size_t end, std::siz
   return true;
 }
 
+// Whether the escaped quote at `pos` opens a value: after `=`, `:` or `(`, with at most two spaces between
+// (`key=\"`, `\"key\": \"`, `Mistral(\"`). An escaped quote that closes a value or opens a key or a list item
+// does not: a bundle of JavaScript in a JSON string holds thousands of those.
+bool opens_value(std::string_view bytes, std::size_t pos, std::size_t begin) {
+  for (std::size_t i = pos, spaces = 0; i > begin && spaces <= 2; ++spaces) {
+    const char c = bytes[--i];
+    if (c == '=' || c == ':' || c == '(') return true;
+    if (c != ' ') return false;
+  }
+  return false;
+}
+
 // Where an escape or a percent-encoded byte may hide a secret or break its context: an escaped line break
-// glued to a token (`\nghp_...`), an escaped quote before a value (`=\"...`), a percent-encoded separator
+// glued to a token (`\nghp_...`), an escaped quote that opens a value (`=\"...`), a percent-encoded separator
 // before a token (`key%3D...`). Escapes and percent signs in running text and code trigger nothing.
-bool is_trigger(std::string_view bytes, std::size_t pos, std::size_t end) {
+bool is_trigger(std::string_view bytes, std::size_t pos, std::size_t begin, std::size_t end) {
   constexpr std::size_t kValueChars = 8;
   if (bytes[pos] == '%') {
     const auto c = percent_at(bytes, pos, end);
@@ -308,7 +351,7 @@ bool is_trigger(std::string_view bytes, std::size_t pos, std::size_t end) {
       return token_at(bytes, pos + 2, end, kMinBase64Chars);
     case '"':
     case '\'':
-      return token_at(bytes, pos + 2, end, kValueChars);
+      return token_at(bytes, pos + 2, end, kValueChars) && opens_value(bytes, pos, begin);
     default:
       return false;
   }
@@ -317,21 +360,22 @@ bool is_trigger(std::string_view bytes, std::size_t pos, std::size_t end) {
 // A window of the line with every escape and percent-encoded byte in it undone.
 View window_view(const Source& parent, std::size_t from, std::size_t to) {
   View view;
+  view.bytes.reserve(to - from);
+  view.segments.reserve(16);
   std::size_t copied = from;
   for (std::size_t i = from; i < to; ++i) {
     const char c = parent.bytes[i];
     if (c == '\\') {
-      std::size_t length = 0;
-      if (auto decoded = unescape_at(parent.bytes, i, to, length)) {
+      if (const auto decoded = unescape_at(parent.bytes, i, to)) {
         copy_into(parent, copied, i, view);
-        decode_into(parent, i, i + length, *decoded, "escape", view);
-        copied = i + length;
-        i += length - 1;
+        decode_into(parent, i, i + decoded->length, decoded->text(), Label::kEscape, view);
+        copied = i + decoded->length;
+        i += decoded->length - 1;
       }
     } else if (c == '%') {
       if (auto decoded = percent_at(parent.bytes, i, to)) {
         copy_into(parent, copied, i, view);
-        decode_into(parent, i, i + 3, std::string_view(&*decoded, 1), "percent", view);
+        decode_into(parent, i, i + 3, std::string_view(&*decoded, 1), Label::kPercent, view);
         copied = i + 3;
         i += 2;
       }
@@ -371,7 +415,7 @@ std::optional<View> run_candidate(const Source& parent, std::size_t begin, std::
   if (length >= kMinHexChars && length % 2 == 0 && padded_end == run_end && printable_start(run, true)) {
     if (auto decoded = decode_hex(run)) {  // empty when a non-hex character comes later: then it may be base64
       if (!mostly_printable(*decoded)) return std::nullopt;
-      return run_view(parent, begin, end, run_begin, padded_end, *decoded, "hex");
+      return run_view(parent, begin, end, run_begin, padded_end, *decoded, Label::kHex);
     }
   }
   if (!printable_start(run, false)) return std::nullopt;
@@ -381,14 +425,12 @@ std::optional<View> run_candidate(const Source& parent, std::size_t begin, std::
   if ((seen & kUpper) == 0 || (seen & kLower) == 0 || (seen & (kDigit | kSymbol)) == 0) return std::nullopt;
   auto decoded = decode_base64(run);
   if (!decoded || !mostly_printable(*decoded)) return std::nullopt;
-  return run_view(parent, begin, end, run_begin, padded_end, *decoded, "base64");
+  return run_view(parent, begin, end, run_begin, padded_end, *decoded, Label::kBase64);
 }
 
-// Which of 64 bytes are base64 characters, which may start base64 or hex of text (kTextFirst), and which are
-// '%' or '\\' (bit i: byte i).
+// Which of 64 bytes are base64 characters and which are '%' or '\\' (bit i: byte i).
 struct BlockMasks {
   std::uint64_t base64 = 0;
-  std::uint64_t text_first = 0;
   std::uint64_t special = 0;
 };
 
@@ -399,7 +441,6 @@ BlockMasks classify_portable(const unsigned char* p) {
   for (int k = 0; k < 64; ++k) {
     const std::uint8_t c = kClasses[p[k]];
     if ((c & kBase64Class) != 0) masks.base64 |= std::uint64_t{1} << k;
-    if ((c & kTextFirst) != 0) masks.text_first |= std::uint64_t{1} << k;
     if ((c & (kPercent | kBackslash)) != 0) masks.special |= std::uint64_t{1} << k;
   }
   return masks;
@@ -422,11 +463,9 @@ BlockMasks classify_sse2(const unsigned char* p) {
                      _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))),
         _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
     const __m128i base64 = _mm_or_si128(_mm_or_si128(letter, in_range(v, '0', 10)), symbol);
-    const __m128i text = _mm_or_si128(_mm_or_si128(in_range(v, 'I', 18), in_range(v, 'a', 6)), in_range(v, '2', 6));
     const __m128i special = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('%')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
     const int shift = 16 * k;
     masks.base64 |= std::uint64_t{static_cast<std::uint32_t>(_mm_movemask_epi8(base64))} << shift;
-    masks.text_first |= std::uint64_t{static_cast<std::uint32_t>(_mm_movemask_epi8(text))} << shift;
     masks.special |= std::uint64_t{static_cast<std::uint32_t>(_mm_movemask_epi8(special))} << shift;
   }
   return masks;
@@ -435,9 +474,8 @@ BlockMasks classify_sse2(const unsigned char* p) {
 
 #if defined(__x86_64__)
 // The classes from table lookups on each byte's high and low nibble (vpshufb): a byte is in a class when the two
-// entries share a bit of it. In the first pair of tables bits 0-4 are the base64 groups (+-/, 0-9, A-O a-o,
-// P-Z p-z, _) and bits 5-6 are '%' and '\\'; in the second, bits 0-3 are the groups of kTextFirst (2-7, I-O,
-// P-Z, a-f). Bytes of 0x80 and above have no bits.
+// entries share a bit of it. Bits 0-4 are the base64 groups (+-/, 0-9, A-O a-o, P-Z p-z, _) and bits 5-6 are
+// '%' and '\\'. Bytes of 0x80 and above have no bits.
 __attribute__((target("avx2"), always_inline)) inline BlockMasks classify_avx2(const unsigned char* p) {
   const __m256i low_table = _mm256_setr_epi8(                                                          //
       0x0a, 0x0e, 0x0e, 0x0e, 0x0e, 0x2e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0c, 0x05, 0x44, 0x05, 0x04, 0x15,  //
@@ -445,12 +483,6 @@ __attribute__((target("avx2"), always_inline)) inline BlockMasks classify_avx2(c
   const __m256i high_table = _mm256_setr_epi8(                           //
       0, 0, 0x21, 0x02, 0x04, 0x58, 0x04, 0x08, 0, 0, 0, 0, 0, 0, 0, 0,  //
       0, 0, 0x21, 0x02, 0x04, 0x58, 0x04, 0x08, 0, 0, 0, 0, 0, 0, 0, 0);
-  const __m256i text_low_table = _mm256_setr_epi8(                                                     //
-      0x04, 0x0c, 0x0d, 0x0d, 0x0d, 0x0d, 0x0d, 0x05, 0x04, 0x06, 0x06, 0x02, 0x02, 0x02, 0x02, 0x02,  //
-      0x04, 0x0c, 0x0d, 0x0d, 0x0d, 0x0d, 0x0d, 0x05, 0x04, 0x06, 0x06, 0x02, 0x02, 0x02, 0x02, 0x02);
-  const __m256i text_high_table = _mm256_setr_epi8(                //
-      0, 0, 0, 0x01, 0x02, 0x04, 0x08, 0, 0, 0, 0, 0, 0, 0, 0, 0,  //
-      0, 0, 0, 0x01, 0x02, 0x04, 0x08, 0, 0, 0, 0, 0, 0, 0, 0, 0);
   const __m256i nibble = _mm256_set1_epi8(0x0f);
   const __m256i zero = _mm256_setzero_si256();
   const __m256i base64_bits = _mm256_set1_epi8(0x1f);
@@ -458,25 +490,22 @@ __attribute__((target("avx2"), always_inline)) inline BlockMasks classify_avx2(c
   const __m256i v[2] = {_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)),
                         _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32))};
   // Per half: masks of the bytes with none of a class's bits (inverted below).
-  std::uint32_t not_base64[2], not_special[2], not_text[2];
+  std::uint32_t not_base64[2], not_special[2];
 #pragma GCC unroll 2
   for (int half = 0; half < 2; ++half) {
     const __m256i low_nibbles = _mm256_and_si256(v[half], nibble);
     const __m256i high_nibbles = _mm256_and_si256(_mm256_srli_epi16(v[half], 4), nibble);
     const __m256i classes =
         _mm256_and_si256(_mm256_shuffle_epi8(low_table, low_nibbles), _mm256_shuffle_epi8(high_table, high_nibbles));
-    const __m256i text = _mm256_and_si256(_mm256_shuffle_epi8(text_low_table, low_nibbles),
-                                          _mm256_shuffle_epi8(text_high_table, high_nibbles));
     not_base64[half] = static_cast<std::uint32_t>(
         _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(classes, base64_bits), zero)));
     not_special[half] = static_cast<std::uint32_t>(
         _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(classes, special_bits), zero)));
-    not_text[half] = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(text, zero)));
   }
   auto join = [](const std::uint32_t* halves) {
     return ~(std::uint64_t{halves[0]} | (std::uint64_t{halves[1]} << 32));
   };
-  return {.base64 = join(not_base64), .text_first = join(not_text), .special = join(not_special)};
+  return {.base64 = join(not_base64), .special = join(not_special)};
 }
 #endif
 
@@ -495,52 +524,78 @@ static_assert(kMinBase64Chars == 16);
 constexpr std::size_t kNone = ~std::size_t{0};
 
 // What the blocks of a text hold that may need a look: runs of base64 characters of 16 or more whose first byte
-// may start an encoding of text, and the '%' and '\\' that may trigger a window; both in order.
+// may start an encoding of text, and the '%' and '\\' that may trigger a window; both in order. Written without
+// a branch per event: each block first makes room for all it can add (at most 64 of each), then stores at the
+// end and counts only what is kept, so whether a run is kept costs no misprediction.
 struct Events {
-  std::vector<std::pair<std::size_t, std::size_t>> runs;  // [begin, end)
-  std::vector<std::size_t> specials;
-};
+  std::vector<std::pair<std::size_t, std::size_t>> runs;  // the first `run_count`: [begin, end)
+  std::size_t run_count = 0;
+  std::vector<std::size_t> specials;  // the first `special_count`
+  std::size_t special_count = 0;
 
-// Carried from one block to the next.
-struct BlockState {
-  std::uint64_t carry = 0;       // whether the previous block's last byte was in a run
-  std::size_t open_run = kNone;  // the start of that run, when it may encode text
-};
-
-// One block's events, from its masks. Most blocks of text and code have none, and the masks say so with few
-// branches: no loop runs for a short run, a word, a path or a backslash in code.
-__attribute__((always_inline)) inline void block_events(const BlockMasks& masks, std::size_t i, BlockState& state,
-                                                        Events& out) {
-  const std::uint64_t runs = masks.base64;
-  const std::uint64_t carried = state.carry;
-  state.carry = runs >> 63;
-  if (state.open_run != kNone) {
-    const int lead = std::countr_one(runs);
-    if (lead == 64) return;  // still going (a data: URL can run for megabytes); no trigger can be in here
-    if (i + static_cast<std::size_t>(lead) - state.open_run >= kMinBase64Chars) {
-      out.runs.emplace_back(state.open_run, i + static_cast<std::size_t>(lead));
+  void make_room() {
+    if (runs.size() < run_count + 64) [[unlikely]] {
+      runs.resize(2 * runs.size() + 64);
     }
-    state.open_run = kNone;
+    if (specials.size() < special_count + 64) [[unlikely]] {
+      specials.resize(2 * specials.size() + 64);
+    }
   }
-  // An escape or '%' triggers only before a token (is_trigger): at least 8 base64 characters 2 or 3 bytes on.
-  // Near the block's end the mask cannot tell, and is_trigger decides.
-  const std::uint64_t tokens = runs_of_8(runs);
-  for (std::uint64_t special = masks.special & ((tokens >> 2) | (tokens >> 3) | (~std::uint64_t{0} << 53));
-       special != 0; special &= special - 1) {
-    out.specials.push_back(i + static_cast<std::size_t>(std::countr_zero(special)));
+};
+
+// Carried from one block to the next: the start of the run of base64 characters that reached the end of the
+// previous block, if one did.
+struct BlockState {
+  std::size_t open_run = kNone;
+};
+
+// Stores the run [begin, end) and keeps it when it is long enough and its first byte may start text: text's first
+// byte (0x20-0x7e) starts its base64 with one of I-Z a-f, and its hex with 2-7, so most runs (words, paths,
+// hashes) are turned away here. Needs room for one more (make_room).
+inline void add_run(const unsigned char* b, std::size_t begin, std::size_t end, bool candidate, Events& out) {
+  out.runs[out.run_count] = {begin, end};
+  out.run_count +=
+      static_cast<std::size_t>(candidate & (end - begin >= kMinBase64Chars) & ((kClasses[b[begin]] & kTextFirst) != 0));
+}
+
+// One block's events, from its masks. Most blocks of text and code have none, and the masks say so with a few
+// bit operations and no branch that text makes hard to predict (half the blocks end inside a word): only a
+// run of 16 or more, or an escape, takes one.
+__attribute__((always_inline)) inline void block_events(const unsigned char* b, const BlockMasks& masks, std::size_t i,
+                                                        BlockState& state, Events& out) {
+  out.make_room();
+  std::uint64_t runs = masks.base64;
+  const bool open = state.open_run != kNone;  // a run the last block left open: it ends here, after `lead` bytes
+  const int lead = std::countr_one(runs);
+  if (open && lead == 64) [[unlikely]] {
+    return;  // still going (a data: URL can run for megabytes); no escape can be in here
   }
-  // Runs are taken at their first byte when it may start an encoding of text: those of 16 or more that end in
-  // this block here, the one reaching the next block (at most one bit of `top_run`) with that block.
-  const std::uint64_t starts = runs & ~((runs << 1) | carried) & masks.text_first;
+  add_run(b, open ? state.open_run : i, i + static_cast<std::size_t>(lead), open, out);
+  // Selections by mask, not by branch: `open` and `top` flip from block to block.
+  const std::uint64_t open_mask = -static_cast<std::uint64_t>(open);
+  runs &= (~std::uint64_t{0} << (lead & 63)) | ~open_mask;  // the open run's bits are not a run of this block
+  // The run reaching the next block is left open; the runs of 16 or more inside this one are taken now.
   const int top = std::countl_one(runs);
-  const std::uint64_t top_run = top == 0 ? 0 : ~std::uint64_t{0} << (64 - top);
-  for (std::uint64_t long_runs = runs_of_16(runs) & starts & ~top_run; long_runs != 0; long_runs &= long_runs - 1) {
-    const int first = std::countr_zero(long_runs);
-    const int length = std::countr_one(runs >> first);  // ends before bit 63: the top run is not among these
-    out.runs.emplace_back(i + static_cast<std::size_t>(first), i + static_cast<std::size_t>(first + length));
+  const std::uint64_t top_mask = -static_cast<std::uint64_t>(top != 0);
+  state.open_run = ((i + static_cast<std::size_t>(64 - top)) & top_mask) | (kNone & ~top_mask);
+  runs &= ((std::uint64_t{1} << ((64 - top) & 63)) - 1) | ~top_mask;  // top == 64: 1 << 0, so none left
+  if (masks.special != 0) [[unlikely]] {
+    // An escape or '%' triggers only before a token (is_trigger): at least 8 base64 characters 2 or 3 bytes on.
+    // Near the block's end the mask cannot tell, and is_trigger decides.
+    const std::uint64_t tokens = runs_of_8(masks.base64);
+    for (std::uint64_t special = masks.special & ((tokens >> 2) | (tokens >> 3) | (~std::uint64_t{0} << 53));
+         special != 0; special &= special - 1) {
+      out.specials[out.special_count++] = i + static_cast<std::size_t>(std::countr_zero(special));
+    }
   }
-  if (const std::uint64_t tracked = starts & top_run; tracked != 0) {
-    state.open_run = i + static_cast<std::size_t>(std::countr_zero(tracked));
+  const std::uint64_t long_runs = runs_of_16(runs);
+  if (long_runs == 0) [[likely]] {
+    return;
+  }
+  for (std::uint64_t starts = long_runs & ~(runs << 1); starts != 0; starts &= starts - 1) {
+    const int first = std::countr_zero(starts);
+    const int length = std::countr_one(runs >> first);
+    add_run(b, i + static_cast<std::size_t>(first), i + static_cast<std::size_t>(first + length), true, out);
   }
 }
 
@@ -549,30 +604,31 @@ using EventFinder = void (*)(const unsigned char* b, std::size_t i, std::size_t 
 
 void block_events_portable(const unsigned char* b, std::size_t i, std::size_t blocks, BlockState& state, Events& out) {
   BlockState local = state;  // kept in registers: `out` cannot alias it
-  for (std::size_t n = 0; n < blocks; ++n, i += 64) block_events(classify_portable(b + i), i, local, out);
+  for (std::size_t n = 0; n < blocks; ++n, i += 64) block_events(b, classify_portable(b + i), i, local, out);
   state = local;
 }
 
 #if defined(__SSE2__)
 void block_events_sse2(const unsigned char* b, std::size_t i, std::size_t blocks, BlockState& state, Events& out) {
   BlockState local = state;  // kept in registers: `out` cannot alias it
-  for (std::size_t n = 0; n < blocks; ++n, i += 64) block_events(classify_sse2(b + i), i, local, out);
+  for (std::size_t n = 0; n < blocks; ++n, i += 64) block_events(b, classify_sse2(b + i), i, local, out);
   state = local;
 }
 #endif
 
 #if defined(__x86_64__)
-__attribute__((target("avx2,bmi,bmi2,popcnt"))) void block_events_avx2(const unsigned char* b, std::size_t i,
-                                                                       std::size_t blocks, BlockState& state,
-                                                                       Events& out) {
+__attribute__((target("avx2,bmi,bmi2,lzcnt,popcnt"))) void block_events_avx2(const unsigned char* b, std::size_t i,
+                                                                             std::size_t blocks, BlockState& state,
+                                                                             Events& out) {
   BlockState local = state;  // kept in registers: `out` cannot alias it
-  for (std::size_t n = 0; n < blocks; ++n, i += 64) block_events(classify_avx2(b + i), i, local, out);
+  for (std::size_t n = 0; n < blocks; ++n, i += 64) block_events(b, classify_avx2(b + i), i, local, out);
   state = local;
 }
 #endif
 
 EventFinder pick_event_finder() {
 #if defined(__x86_64__)
+  // Every CPU with AVX2 and BMI2 also has LZCNT (Haswell, Excavator and later).
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2")) {
     return block_events_avx2;
   }
@@ -592,26 +648,26 @@ std::vector<View> find_views(const Source& source, std::size_t begin, std::size_
   // Events of whole blocks, then of the last bytes one at a time; reused by the thread, and free again before
   // any nested decoding looks for its own.
   thread_local Events events;
-  events.runs.clear();
-  events.specials.clear();
+  events.run_count = events.special_count = 0;
   BlockState state;
   const std::size_t blocks = (end - begin) / 64;
   kFindBlockEvents(b, begin, blocks, state, events);
   std::size_t i = begin + 64 * blocks;
-  if (state.carry != 0) {  // the rest of a run the blocks left open
+  events.make_room();             // the last 63 bytes add at most 64 events of each kind
+  if (state.open_run != kNone) {  // the rest of a run the blocks left open
     while (i < end && (kClasses[b[i]] & kBase64Class) != 0) ++i;
-    if (state.open_run != kNone && i - state.open_run >= kMinBase64Chars) events.runs.emplace_back(state.open_run, i);
+    add_run(b, state.open_run, i, true, events);
   }
   while (i < end) {
     const std::uint8_t c = kClasses[b[i]];
     if ((c & kBase64Class) == 0) {
-      if ((c & (kPercent | kBackslash)) != 0) events.specials.push_back(i);
+      if ((c & (kPercent | kBackslash)) != 0) events.specials[events.special_count++] = i;
       ++i;
       continue;
     }
     const std::size_t run_begin = i;
     while (i < end && (kClasses[b[i]] & kBase64Class) != 0) ++i;
-    if (i - run_begin >= kMinBase64Chars) events.runs.emplace_back(run_begin, i);
+    add_run(b, run_begin, i, true, events);
   }
 
   std::size_t window_from = 0, window_to = 0;  // the window being gathered, empty when equal
@@ -620,7 +676,7 @@ std::vector<View> find_views(const Source& source, std::size_t begin, std::size_
     window_from = window_to = 0;
   };
   auto trigger = [&](std::size_t at) {
-    if (!is_trigger(source.bytes, at, end)) return;
+    if (!is_trigger(source.bytes, at, begin, end)) return;
     const std::size_t from = line_begin_near(source.bytes, at, kWindowBytes, begin);
     const std::size_t to = line_end_near(source.bytes, at, kWindowBytes, end);
     if (window_to > window_from && from <= window_to) {
@@ -635,15 +691,13 @@ std::vector<View> find_views(const Source& source, std::size_t begin, std::size_
   auto take_run = [&](std::size_t run_begin, std::size_t run_end) {
     std::size_t padded = run_end;
     while (padded < end && padded - run_end < 2 && b[padded] == '=') ++padded;
-    // Text's first byte (0x20-0x7e) starts its base64 with one of I-Z a-f, and its hex with 2-7: most runs
-    // (words, paths, hashes) are turned away here.
-    if ((kClasses[b[run_begin]] & kTextFirst) == 0 || !starts_like_text(b + run_begin)) return;
+    if (!starts_like_text(b + run_begin)) return;  // its first byte may start text (add_run); do the next three?
     if (auto view = run_candidate(source, begin, end, run_begin, run_end, padded)) views.push_back(std::move(*view));
   };
   // In the order of the text: a run and a window may make the same finding, and the first one found is kept.
   std::size_t r = 0, t = 0;
-  while (r < events.runs.size() || t < events.specials.size()) {
-    if (t == events.specials.size() || (r < events.runs.size() && events.runs[r].first < events.specials[t])) {
+  while (r < events.run_count || t < events.special_count) {
+    if (t == events.special_count || (r < events.run_count && events.runs[r].first < events.specials[t])) {
       take_run(events.runs[r].first, events.runs[r].second);
       ++r;
     } else {
@@ -659,16 +713,16 @@ bool overlaps(Span a, Span b) { return a.begin < b.end && b.begin < a.end; }
 // A view's match, kept when a decoding is part of it and nothing found it already; mapped to the original.
 void keep_if_new(const Source& view, Match match, std::vector<Match>& out) {
   // A decoded byte in the match or right beside it (an escape that glued a letter to a token, breaking \b).
-  const std::string chain = chain_over(view, match.start > 0 ? match.start - 1 : 0, match.end + 1);
-  if (chain.empty() || match.secret_end <= match.secret_start) return;  // the parent's own match, found already
+  const Chain chain = chain_over(view, match.start > 0 ? match.start - 1 : 0, match.end + 1);
+  if (chain == 0 || match.secret_end <= match.secret_start) return;  // the parent's own match, found already
   const Span secret = source_span(view, match.secret_start, match.secret_end);
   for (const Match& seen : out) {
     if (seen.rule == match.rule && overlaps({seen.secret_start, seen.secret_end}, secret)) return;
   }
-  const std::string secret_chain = chain_over(view, match.secret_start, match.secret_end);
+  const Chain secret_chain = chain_over(view, match.secret_start, match.secret_end);
   const Span whole = source_span(view, match.start, match.end);
   match.decoded_secret = std::string(view.bytes.substr(match.secret_start, match.secret_end - match.secret_start));
-  match.encoding = secret_chain.empty() ? chain : secret_chain;
+  match.encoding = chain_name(secret_chain == 0 ? chain : secret_chain);
   match.start = std::min(whole.begin, secret.begin);
   match.end = std::max(whole.end, secret.end);
   match.secret_start = secret.begin;
@@ -774,7 +828,7 @@ std::vector<std::vector<BlockClasses>> classify_every_way(std::string_view block
     auto& each = out.emplace_back();
     for (std::size_t at = 0; at + 64 <= blocks.size(); at += 64) {
       const BlockMasks m = classify(p + at);
-      each.push_back({.base64 = m.base64, .text_first = m.text_first, .special = m.special});
+      each.push_back({.base64 = m.base64, .special = m.special});
     }
   }
   return out;
