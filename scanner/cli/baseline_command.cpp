@@ -25,7 +25,7 @@ void add_baseline_command(CLI::App& app, BaselineOptions& options) {
   cmd->add_option("--max-file-size", scan.report_options.max_file_size, "Skip files larger than this (default 10MiB)")
       ->transform(CLI::AsSizeValue(false));
   cmd->add_option("--max-decode-depth", scan.report_options.max_decode_depth,
-                  "Decode encodings up to this many times deep to find secrets (default 0: off)")
+                  "Decode encodings up to this many times deep to find secrets (default 2; 0: off)")
       ->check(CLI::Range(0, 4));
   cmd->add_flag("--no-ignore", scan.no_ignore, "Also scan files .gitignore excludes");
   cmd->add_flag("-L,--follow-symlinks", scan.follow_symlinks, "Follow symbolic links");

@@ -13,6 +13,7 @@
 
 #include "scanner/config/config.h"
 #include "scanner/config/scan_settings.h"
+#include "scanner/engine/decode.h"
 #include "scanner/report/reporters.h"
 #include "scanner/scan.h"
 
@@ -82,7 +83,7 @@ void add_report_options(CLI::App& cmd, ReportOptions& options) {
                  "Hide the findings this baseline file holds (`keyward baseline` writes one); note stale entries");
   cmd.add_option("--max-decode-depth", options.max_decode_depth,
                  "Decode base64, hex, percent-encoding and escapes up to this many times deep to find secrets (default "
-                 "0: off; 2 is usual)")
+                 "2: base64 of base64; 0: off)")
       ->check(CLI::Range(0, 4));
 }
 
@@ -92,7 +93,8 @@ Expected<ReportOptions> resolve_report_options(ReportOptions options, const Rule
   auto settings = config::load_scan_settings(config_path);
   if (!settings) return tl::unexpected(settings.error());
   if (!options.max_file_size) options.max_file_size = settings->max_file_bytes.value_or(kDefaultMaxFileBytes);
-  if (!options.max_decode_depth) options.max_decode_depth = settings->max_decode_depth.value_or(0);
+  if (!options.max_decode_depth)
+    options.max_decode_depth = settings->max_decode_depth.value_or(engine::kUsualMaxDecodeDepth);
   if (!options.no_redact && settings->redact == false) options.no_redact = true;
   return options;
 }

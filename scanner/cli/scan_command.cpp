@@ -8,6 +8,7 @@
 #include "scanner/cli/report_output.h"
 #include "scanner/cli/rule_loading.h"
 #include "scanner/cli/worktree_scan.h"
+#include "scanner/engine/decode.h"
 #include "scanner/scan.h"
 
 namespace keyward::cli {
@@ -28,7 +29,7 @@ Expected<report::Report> scan_worktree(const ScanOptions& options) {
   const keyward::ScanOptions scan_options{
       .threads = options.report_options.threads,
       .max_file_bytes = options.report_options.max_file_size.value_or(kDefaultMaxFileBytes),
-      .max_decode_depth = options.report_options.max_decode_depth.value_or(0),
+      .max_decode_depth = options.report_options.max_decode_depth.value_or(engine::kUsualMaxDecodeDepth),
       .walk = {
           .symlinks = options.follow_symlinks ? sources::SymlinkPolicy::kFollow : sources::SymlinkPolicy::kSkip,
           .ignore = options.no_ignore ? sources::IgnorePolicy::kScanAll : sources::IgnorePolicy::kRespectGitignore}};

@@ -17,8 +17,8 @@
 
 namespace keyward::engine {
 
-// How deep `--max-decode-depth 2` looks: base64 of base64, base64 of hex. Off unless asked for: on a large tree it
-// costs about a fifth of the scan time (bench/README.md), more than the 15% it may.
+// The default depth of decoding (`--max-decode-depth`): base64 of base64, base64 of hex. It costs about a tenth
+// of a large tree's scan time (bench/decode.sh, bench/README.md).
 inline constexpr int kUsualMaxDecodeDepth = 2;
 inline constexpr std::size_t kMinBase64Chars = 16;
 inline constexpr std::size_t kMinHexChars = 32;

@@ -160,18 +160,20 @@ TEST(DecodeE2E, BinaryDataInBase64GivesNoFinding) {
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
 }
 
-// Decoding costs a fifth of a large tree's scan time, so it is asked for (`--max-decode-depth` or `[scan]
-// max_decode_depth`); off by default, as in gitleaks.
-TEST(DecodeE2E, DecodingIsOffUnlessAskedFor) {
+// Decoding costs about a tenth of a large tree's scan time (bench/decode.sh), so it is on by default, two
+// encodings deep; `--max-decode-depth 0` or `[scan] max_decode_depth = 0` turns it off.
+TEST(DecodeE2E, DecodingIsOnByDefaultAndZeroTurnsItOff) {
   TempDir dir;
   dir.write("secret.yaml", "data:\n  GITHUB_TOKEN: " + base64(fake_github_token(75)) + "\n");
-  const auto on = run_keyward({"scan", "--format", "json", "--max-decode-depth", "2", "."}, {.cwd = dir.path()});
-  const auto off = run_keyward({"scan", "--format", "json", "."}, {.cwd = dir.path()});
+  const auto on = run_keyward({"scan", "--format", "json", "."}, {.cwd = dir.path()});
+  const auto off = run_keyward({"scan", "--format", "json", "--max-decode-depth", "0", "."}, {.cwd = dir.path()});
   EXPECT_NE(finding(on.out, "github-pat", "secret.yaml"), "") << on.out;
   EXPECT_EQ(finding(off.out, "github-pat", "secret.yaml"), "") << off.out;
-  dir.write(".keyward.toml", "[scan]\nmax_decode_depth = 2\n");
-  const auto configured_on = run_keyward({"scan", "--format", "json", "."}, {.cwd = dir.path()});
-  EXPECT_NE(finding(configured_on.out, "github-pat", "secret.yaml"), "") << configured_on.out;
+  dir.write(".keyward.toml", "[scan]\nmax_decode_depth = 0\n");
+  const auto configured_off = run_keyward({"scan", "--format", "json", "."}, {.cwd = dir.path()});
+  EXPECT_EQ(finding(configured_off.out, "github-pat", "secret.yaml"), "") << configured_off.out;
+  const auto flag_wins = run_keyward({"scan", "--format", "json", "--max-decode-depth", "2", "."}, {.cwd = dir.path()});
+  EXPECT_NE(finding(flag_wins.out, "github-pat", "secret.yaml"), "") << flag_wins.out;
   EXPECT_EQ(run_keyward({"scan", "--max-decode-depth", "9", "."}, {.cwd = dir.path()}).exit_code, 2);
 }
 
