@@ -103,7 +103,7 @@ int hex_value(char c) { return kHexValues[static_cast<unsigned char>(c)]; }
 
 // An encoding undone, and the encodings undone to reach a view's bytes: four bits a label, the outermost in the
 // highest (base64 of hex: 0x12); 0 for bytes copied as they are. Plain numbers, since a window of escaped JSON
-// makes two segments an escape. Depth is at most 4 (--max-decode-depth), so eight labels always fit.
+// makes two segments an escape. Depth is at most kMaxDecodeDepth, so its labels always fit.
 enum class Label : std::uint32_t { kBase64 = 1, kHex = 2, kEscape = 3, kPercent = 4 };
 using Chain = std::uint32_t;
 
@@ -840,6 +840,7 @@ Expected<std::vector<Match>> scan_decoded(const RuleSet& rules, std::string_view
                                           int max_depth) {
   auto matches = scan(rules, bytes, scratch);
   if (!matches || max_depth <= 0) return matches;
+  max_depth = std::min(max_depth, kMaxDecodeDepth);  // a chain of encodings holds eight labels
   // A secret that is itself percent-encoded (a password in a URL) is reported decoded.
   for (Match& match : *matches) {
     const std::string_view secret = bytes.substr(match.secret_start, match.secret_end - match.secret_start);

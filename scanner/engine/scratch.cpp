@@ -18,8 +18,9 @@ Expected<Scratch> Scratch::create(const RuleSet& rules) {
   hs_scratch_t* raw = nullptr;
   // One scratch serves every database: allocating for each grows it as needed.
   std::vector<const hs_database_t*> databases{rules.database()};
-  for (std::size_t group = 0; group < rules.gated_group_count(); ++group)
+  for (std::size_t group = 0; group < rules.gated_group_count(); ++group) {
     databases.push_back(rules.gated_database(group));
+  }
   for (const hs_database_t* db : databases) {
     if (db != nullptr && hs_alloc_scratch(db, &raw) != HS_SUCCESS) {
       if (raw != nullptr) hs_free_scratch(raw);

@@ -25,9 +25,9 @@ namespace {
 // A key, string or number of the request: its place in the view and in its document.
 struct Leaf {
   JsonTokenKind kind = JsonTokenKind::kString;
-  std::size_t pointer_begin = 0;  // in pointers_
+  std::size_t pointer_begin = 0;  // in the workspace's pointers
   std::size_t pointer_size = 0;
-  std::size_t view_begin = 0;  // the decoded value in view_
+  std::size_t view_begin = 0;  // the decoded value in the view
   std::size_t view_end = 0;
   std::size_t doc = 0;    // the document it is in
   std::size_t begin = 0;  // its raw token in that document
@@ -97,8 +97,9 @@ std::string now_utc() {
   gmtime_r(&seconds, &utc);
   std::string out = "0000-00-00T00:00:00.000Z";
   auto put = [&out](std::size_t at, long long value, int digits) {
-    for (int i = digits - 1; i >= 0; --i, value /= 10)
+    for (int i = digits - 1; i >= 0; --i, value /= 10) {
       out[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+    }
   };
   put(0, utc.tm_year + 1900, 4);
   put(5, utc.tm_mon + 1, 2);
