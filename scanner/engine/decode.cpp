@@ -428,9 +428,11 @@ std::optional<View> run_candidate(const Source& parent, std::size_t begin, std::
   return run_view(parent, begin, end, run_begin, padded_end, *decoded, Label::kBase64);
 }
 
-// Which of 64 bytes are base64 characters and which are '%' or '\\' (bit i: byte i).
+// Which of 64 bytes are base64 characters, which may start base64 or hex of text (kTextFirst), and which are
+// '%' or '\\' (bit i: byte i).
 struct BlockMasks {
   std::uint64_t base64 = 0;
+  std::uint64_t text_first = 0;
   std::uint64_t special = 0;
 };
 
@@ -441,6 +443,7 @@ BlockMasks classify_portable(const unsigned char* p) {
   for (int k = 0; k < 64; ++k) {
     const std::uint8_t c = kClasses[p[k]];
     if ((c & kBase64Class) != 0) masks.base64 |= std::uint64_t{1} << k;
+    if ((c & kTextFirst) != 0) masks.text_first |= std::uint64_t{1} << k;
     if ((c & (kPercent | kBackslash)) != 0) masks.special |= std::uint64_t{1} << k;
   }
   return masks;
@@ -463,9 +466,11 @@ BlockMasks classify_sse2(const unsigned char* p) {
                      _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))),
         _mm_cmpeq_epi8(v, _mm_set1_epi8('_')));
     const __m128i base64 = _mm_or_si128(_mm_or_si128(letter, in_range(v, '0', 10)), symbol);
+    const __m128i text = _mm_or_si128(_mm_or_si128(in_range(v, 'I', 18), in_range(v, 'a', 6)), in_range(v, '2', 6));
     const __m128i special = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('%')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
     const int shift = 16 * k;
     masks.base64 |= std::uint64_t{static_cast<std::uint32_t>(_mm_movemask_epi8(base64))} << shift;
+    masks.text_first |= std::uint64_t{static_cast<std::uint32_t>(_mm_movemask_epi8(text))} << shift;
     masks.special |= std::uint64_t{static_cast<std::uint32_t>(_mm_movemask_epi8(special))} << shift;
   }
   return masks;
@@ -474,8 +479,9 @@ BlockMasks classify_sse2(const unsigned char* p) {
 
 #if defined(__x86_64__)
 // The classes from table lookups on each byte's high and low nibble (vpshufb): a byte is in a class when the two
-// entries share a bit of it. Bits 0-4 are the base64 groups (+-/, 0-9, A-O a-o, P-Z p-z, _) and bits 5-6 are
-// '%' and '\\'. Bytes of 0x80 and above have no bits.
+// entries share a bit of it. In the first pair of tables bits 0-4 are the base64 groups (+-/, 0-9, A-O a-o,
+// P-Z p-z, _) and bits 5-6 are '%' and '\\'; in the second, bits 0-3 are the groups of kTextFirst (2-7, I-O,
+// P-Z, a-f). Bytes of 0x80 and above have no bits.
 __attribute__((target("avx2"), always_inline)) inline BlockMasks classify_avx2(const unsigned char* p) {
   const __m256i low_table = _mm256_setr_epi8(                                                          //
       0x0a, 0x0e, 0x0e, 0x0e, 0x0e, 0x2e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0c, 0x05, 0x44, 0x05, 0x04, 0x15,  //
@@ -483,6 +489,12 @@ __attribute__((target("avx2"), always_inline)) inline BlockMasks classify_avx2(c
   const __m256i high_table = _mm256_setr_epi8(                           //
       0, 0, 0x21, 0x02, 0x04, 0x58, 0x04, 0x08, 0, 0, 0, 0, 0, 0, 0, 0,  //
       0, 0, 0x21, 0x02, 0x04, 0x58, 0x04, 0x08, 0, 0, 0, 0, 0, 0, 0, 0);
+  const __m256i text_low_table = _mm256_setr_epi8(                                                     //
+      0x04, 0x0c, 0x0d, 0x0d, 0x0d, 0x0d, 0x0d, 0x05, 0x04, 0x06, 0x06, 0x02, 0x02, 0x02, 0x02, 0x02,  //
+      0x04, 0x0c, 0x0d, 0x0d, 0x0d, 0x0d, 0x0d, 0x05, 0x04, 0x06, 0x06, 0x02, 0x02, 0x02, 0x02, 0x02);
+  const __m256i text_high_table = _mm256_setr_epi8(                //
+      0, 0, 0, 0x01, 0x02, 0x04, 0x08, 0, 0, 0, 0, 0, 0, 0, 0, 0,  //
+      0, 0, 0, 0x01, 0x02, 0x04, 0x08, 0, 0, 0, 0, 0, 0, 0, 0, 0);
   const __m256i nibble = _mm256_set1_epi8(0x0f);
   const __m256i zero = _mm256_setzero_si256();
   const __m256i base64_bits = _mm256_set1_epi8(0x1f);
@@ -490,22 +502,25 @@ __attribute__((target("avx2"), always_inline)) inline BlockMasks classify_avx2(c
   const __m256i v[2] = {_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)),
                         _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32))};
   // Per half: masks of the bytes with none of a class's bits (inverted below).
-  std::uint32_t not_base64[2], not_special[2];
+  std::uint32_t not_base64[2], not_special[2], not_text[2];
 #pragma GCC unroll 2
   for (int half = 0; half < 2; ++half) {
     const __m256i low_nibbles = _mm256_and_si256(v[half], nibble);
     const __m256i high_nibbles = _mm256_and_si256(_mm256_srli_epi16(v[half], 4), nibble);
     const __m256i classes =
         _mm256_and_si256(_mm256_shuffle_epi8(low_table, low_nibbles), _mm256_shuffle_epi8(high_table, high_nibbles));
+    const __m256i text = _mm256_and_si256(_mm256_shuffle_epi8(text_low_table, low_nibbles),
+                                          _mm256_shuffle_epi8(text_high_table, high_nibbles));
     not_base64[half] = static_cast<std::uint32_t>(
         _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(classes, base64_bits), zero)));
     not_special[half] = static_cast<std::uint32_t>(
         _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(classes, special_bits), zero)));
+    not_text[half] = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(text, zero)));
   }
   auto join = [](const std::uint32_t* halves) {
     return ~(std::uint64_t{halves[0]} | (std::uint64_t{halves[1]} << 32));
   };
-  return {.base64 = join(not_base64), .special = join(not_special)};
+  return {.base64 = join(not_base64), .text_first = join(not_text), .special = join(not_special)};
 }
 #endif
 
@@ -517,86 +532,86 @@ inline std::uint64_t runs_of_8(std::uint64_t mask) {
   return mask;
 }
 
-// Bit i set where bits i..i+15 of `mask` are all set: a run of kMinBase64Chars within the block.
-inline std::uint64_t runs_of_16(std::uint64_t mask) { return runs_of_8(mask) & (runs_of_8(mask) >> 8); }
+// Where a window of kMinBase64Chars base64 characters ends in this block (bit i: bytes i-15..i are base64), given
+// how many base64 characters ended the previous block (`previous_top`, below 16: a longer run is followed on its
+// own). Only the first window of a run that began in the previous block is marked, which is all that is used.
+inline std::uint64_t window_ends_16(std::uint64_t mask, int previous_top) {
+  std::uint64_t ends = mask;
+  ends &= ends << 1;
+  ends &= ends << 2;
+  ends &= ends << 4;
+  ends &= ends << 8;
+  const int first = static_cast<int>(kMinBase64Chars) - 1 - previous_top;
+  const bool crossing = previous_top > 0 && first >= 0 && std::countr_one(mask) > first;
+  return ends | (static_cast<std::uint64_t>(crossing) << (first & 63));
+}
 static_assert(kMinBase64Chars == 16);
 
 constexpr std::size_t kNone = ~std::size_t{0};
 
 // What the blocks of a text hold that may need a look: runs of base64 characters of 16 or more whose first byte
-// may start an encoding of text, and the '%' and '\\' that may trigger a window; both in order. Written without
-// a branch per event: each block first makes room for all it can add (at most 64 of each), then stores at the
-// end and counts only what is kept, so whether a run is kept costs no misprediction.
+// may start an encoding of text, and the '%' and '\\' that may trigger a window; both in order.
 struct Events {
-  std::vector<std::pair<std::size_t, std::size_t>> runs;  // the first `run_count`: [begin, end)
-  std::size_t run_count = 0;
-  std::vector<std::size_t> specials;  // the first `special_count`
-  std::size_t special_count = 0;
-
-  void make_room() {
-    if (runs.size() < run_count + 64) [[unlikely]] {
-      runs.resize(2 * runs.size() + 64);
-    }
-    if (specials.size() < special_count + 64) [[unlikely]] {
-      specials.resize(2 * specials.size() + 64);
-    }
-  }
+  std::vector<std::pair<std::size_t, std::size_t>> runs;  // [begin, end)
+  std::vector<std::size_t> specials;
 };
 
-// Carried from one block to the next: the start of the run of base64 characters that reached the end of the
-// previous block, if one did.
+// Carried from one block to the next: whether its last byte was a base64 character, how many base64 characters
+// of a run that may encode text (its first byte may start text) ended it, and the start of such a run of 16 or
+// more that reached its end, if one did.
 struct BlockState {
+  std::uint64_t last_in_run = 0;
+  int previous_top = 0;
   std::size_t open_run = kNone;
 };
 
-// Stores the run [begin, end) and keeps it when it is long enough and its first byte may start text: text's first
-// byte (0x20-0x7e) starts its base64 with one of I-Z a-f, and its hex with 2-7, so most runs (words, paths,
-// hashes) are turned away here. Needs room for one more (make_room).
-inline void add_run(const unsigned char* b, std::size_t begin, std::size_t end, bool candidate, Events& out) {
-  out.runs[out.run_count] = {begin, end};
-  out.run_count +=
-      static_cast<std::size_t>(candidate & (end - begin >= kMinBase64Chars) & ((kClasses[b[begin]] & kTextFirst) != 0));
-}
-
-// One block's events, from its masks. Most blocks of text and code have none, and the masks say so with a few
-// bit operations and no branch that text makes hard to predict (half the blocks end inside a word): only a
-// run of 16 or more, or an escape, takes one.
-__attribute__((always_inline)) inline void block_events(const unsigned char* b, const BlockMasks& masks, std::size_t i,
-                                                        BlockState& state, Events& out) {
-  out.make_room();
-  std::uint64_t runs = masks.base64;
-  const bool open = state.open_run != kNone;  // a run the last block left open: it ends here, after `lead` bytes
-  const int lead = std::countr_one(runs);
-  if (open && lead == 64) [[unlikely]] {
-    return;  // still going (a data: URL can run for megabytes); no escape can be in here
+// One block's events, from its masks. Only runs whose first byte may start base64 or hex of text count: text's
+// first byte (0x20-0x7e) encodes to one of I-Z a-f in base64 and 2-7 in hex, so words, paths and hashes mostly
+// drop out here, with all their bits, before anything branches on them: adding a run's first bit to the mask
+// carries through the run and clears it, so `all & (all + bad_starts)` keeps only the others. Most blocks of text
+// and code are then left with no run of 16 and no escape, and the few that have one take the slower path. A run
+// is found where its first window of 16 ends (bit e: it starts at e - 15, else a window would have ended
+// earlier), and followed to its end, across blocks if need be.
+__attribute__((always_inline)) inline void block_events(const BlockMasks& masks, std::size_t i, BlockState& state,
+                                                        Events& out) {
+  const std::uint64_t all = masks.base64;
+  const std::uint64_t continued = state.last_in_run;  // bit 0 goes on with the last block's run
+  const std::uint64_t continued_good = (state.previous_top != 0) | (state.open_run != kNone);
+  state.last_in_run = all >> 63;
+  const std::uint64_t starts = all & ~((all << 1) | continued);
+  const std::uint64_t bad = (starts & ~masks.text_first) | (all & continued & (continued_good ^ 1));
+  std::uint64_t runs = all & (all + bad);
+  std::uint64_t ends = window_ends_16(runs, state.previous_top);
+  if (state.open_run != kNone) [[unlikely]] {  // a long run the last block left open: it ends here, or goes on
+    const int lead = std::countr_one(all);
+    if (lead == 64) return;  // a data: URL can run for megabytes; no escape can be in here
+    out.runs.emplace_back(state.open_run, i + static_cast<std::size_t>(lead));
+    state.open_run = kNone;
+    runs &= ~std::uint64_t{0} << lead;
+    ends &= ~std::uint64_t{0} << lead;
   }
-  add_run(b, open ? state.open_run : i, i + static_cast<std::size_t>(lead), open, out);
-  // Selections by mask, not by branch: `open` and `top` flip from block to block.
-  const std::uint64_t open_mask = -static_cast<std::uint64_t>(open);
-  runs &= (~std::uint64_t{0} << (lead & 63)) | ~open_mask;  // the open run's bits are not a run of this block
-  // The run reaching the next block is left open; the runs of 16 or more inside this one are taken now.
-  const int top = std::countl_one(runs);
-  const std::uint64_t top_mask = -static_cast<std::uint64_t>(top != 0);
-  state.open_run = ((i + static_cast<std::size_t>(64 - top)) & top_mask) | (kNone & ~top_mask);
-  runs &= ((std::uint64_t{1} << ((64 - top) & 63)) - 1) | ~top_mask;  // top == 64: 1 << 0, so none left
+  state.previous_top = std::countl_one(runs);
   if (masks.special != 0) [[unlikely]] {
     // An escape or '%' triggers only before a token (is_trigger): at least 8 base64 characters 2 or 3 bytes on.
     // Near the block's end the mask cannot tell, and is_trigger decides.
-    const std::uint64_t tokens = runs_of_8(masks.base64);
+    const std::uint64_t tokens = runs_of_8(all);
     for (std::uint64_t special = masks.special & ((tokens >> 2) | (tokens >> 3) | (~std::uint64_t{0} << 53));
          special != 0; special &= special - 1) {
-      out.specials[out.special_count++] = i + static_cast<std::size_t>(std::countr_zero(special));
+      out.specials.push_back(i + static_cast<std::size_t>(std::countr_zero(special)));
     }
   }
-  const std::uint64_t long_runs = runs_of_16(runs);
-  if (long_runs == 0) [[likely]] {
-    return;
-  }
-  for (std::uint64_t starts = long_runs & ~(runs << 1); starts != 0; starts &= starts - 1) {
-    const int first = std::countr_zero(starts);
-    const int length = std::countr_one(runs >> first);
-    add_run(b, i + static_cast<std::size_t>(first), i + static_cast<std::size_t>(first + length), true, out);
-  }
+  while (ends != 0) [[unlikely]] {
+      const int e = std::countr_zero(ends);
+      const std::size_t begin = i + static_cast<std::size_t>(e) + 1 - kMinBase64Chars;
+      const int stop = e + std::countr_one(runs >> e);  // the run's end in this block, or 64
+      if (stop == 64) {
+        state.open_run = begin;
+        state.previous_top = 0;
+        return;
+      }
+      out.runs.emplace_back(begin, i + static_cast<std::size_t>(stop));
+      ends &= ~std::uint64_t{0} << stop;
+    }
 }
 
 // The events of `blocks` blocks of 64 bytes from b + i; one per classifier, the fastest chosen once.
@@ -604,14 +619,14 @@ using EventFinder = void (*)(const unsigned char* b, std::size_t i, std::size_t 
 
 void block_events_portable(const unsigned char* b, std::size_t i, std::size_t blocks, BlockState& state, Events& out) {
   BlockState local = state;  // kept in registers: `out` cannot alias it
-  for (std::size_t n = 0; n < blocks; ++n, i += 64) block_events(b, classify_portable(b + i), i, local, out);
+  for (std::size_t n = 0; n < blocks; ++n, i += 64) block_events(classify_portable(b + i), i, local, out);
   state = local;
 }
 
 #if defined(__SSE2__)
 void block_events_sse2(const unsigned char* b, std::size_t i, std::size_t blocks, BlockState& state, Events& out) {
   BlockState local = state;  // kept in registers: `out` cannot alias it
-  for (std::size_t n = 0; n < blocks; ++n, i += 64) block_events(b, classify_sse2(b + i), i, local, out);
+  for (std::size_t n = 0; n < blocks; ++n, i += 64) block_events(classify_sse2(b + i), i, local, out);
   state = local;
 }
 #endif
@@ -621,7 +636,7 @@ __attribute__((target("avx2,bmi,bmi2,lzcnt,popcnt"))) void block_events_avx2(con
                                                                              std::size_t blocks, BlockState& state,
                                                                              Events& out) {
   BlockState local = state;  // kept in registers: `out` cannot alias it
-  for (std::size_t n = 0; n < blocks; ++n, i += 64) block_events(b, classify_avx2(b + i), i, local, out);
+  for (std::size_t n = 0; n < blocks; ++n, i += 64) block_events(classify_avx2(b + i), i, local, out);
   state = local;
 }
 #endif
@@ -648,26 +663,32 @@ std::vector<View> find_views(const Source& source, std::size_t begin, std::size_
   // Events of whole blocks, then of the last bytes one at a time; reused by the thread, and free again before
   // any nested decoding looks for its own.
   thread_local Events events;
-  events.run_count = events.special_count = 0;
+  events.runs.clear();
+  events.specials.clear();
   BlockState state;
   const std::size_t blocks = (end - begin) / 64;
   kFindBlockEvents(b, begin, blocks, state, events);
   std::size_t i = begin + 64 * blocks;
-  events.make_room();             // the last 63 bytes add at most 64 events of each kind
-  if (state.open_run != kNone) {  // the rest of a run the blocks left open
+  // The run the blocks left at their end, long or not yet, then the last bytes one at a time.
+  if (state.open_run != kNone || state.last_in_run != 0) {
+    const bool good = state.open_run != kNone || state.previous_top != 0;
+    const std::size_t run_begin =
+        state.open_run != kNone ? state.open_run : i - static_cast<std::size_t>(state.previous_top);
     while (i < end && (kClasses[b[i]] & kBase64Class) != 0) ++i;
-    add_run(b, state.open_run, i, true, events);
+    if (good && i - run_begin >= kMinBase64Chars) events.runs.emplace_back(run_begin, i);
   }
   while (i < end) {
     const std::uint8_t c = kClasses[b[i]];
     if ((c & kBase64Class) == 0) {
-      if ((c & (kPercent | kBackslash)) != 0) events.specials[events.special_count++] = i;
+      if ((c & (kPercent | kBackslash)) != 0) events.specials.push_back(i);
       ++i;
       continue;
     }
     const std::size_t run_begin = i;
     while (i < end && (kClasses[b[i]] & kBase64Class) != 0) ++i;
-    add_run(b, run_begin, i, true, events);
+    if (i - run_begin >= kMinBase64Chars && (kClasses[b[run_begin]] & kTextFirst) != 0) {
+      events.runs.emplace_back(run_begin, i);
+    }
   }
 
   std::size_t window_from = 0, window_to = 0;  // the window being gathered, empty when equal
@@ -691,13 +712,13 @@ std::vector<View> find_views(const Source& source, std::size_t begin, std::size_
   auto take_run = [&](std::size_t run_begin, std::size_t run_end) {
     std::size_t padded = run_end;
     while (padded < end && padded - run_end < 2 && b[padded] == '=') ++padded;
-    if (!starts_like_text(b + run_begin)) return;  // its first byte may start text (add_run); do the next three?
+    if (!starts_like_text(b + run_begin)) return;  // its first byte may start text (block_events): the next three?
     if (auto view = run_candidate(source, begin, end, run_begin, run_end, padded)) views.push_back(std::move(*view));
   };
   // In the order of the text: a run and a window may make the same finding, and the first one found is kept.
   std::size_t r = 0, t = 0;
-  while (r < events.run_count || t < events.special_count) {
-    if (t == events.special_count || (r < events.run_count && events.runs[r].first < events.specials[t])) {
+  while (r < events.runs.size() || t < events.specials.size()) {
+    if (t == events.specials.size() || (r < events.runs.size() && events.runs[r].first < events.specials[t])) {
       take_run(events.runs[r].first, events.runs[r].second);
       ++r;
     } else {
@@ -828,7 +849,7 @@ std::vector<std::vector<BlockClasses>> classify_every_way(std::string_view block
     auto& each = out.emplace_back();
     for (std::size_t at = 0; at + 64 <= blocks.size(); at += 64) {
       const BlockMasks m = classify(p + at);
-      each.push_back({.base64 = m.base64, .special = m.special});
+      each.push_back({.base64 = m.base64, .text_first = m.text_first, .special = m.special});
     }
   }
   return out;

@@ -34,11 +34,13 @@ TEST(Decode, EveryClassifierAgreesOnEveryByteAtEveryPosition) {
   const auto each = detail::classify_every_way(blocks);
   ASSERT_GE(each.size(), 1u);
   const std::string_view base64_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_";
+  const std::string_view text_first = "IJKLMNOPQRSTUVWXYZabcdef234567";
   for (std::size_t block = 0; block < each[0].size(); ++block) {
     for (std::size_t k = 0; k < 64; ++k) {
       const char c = blocks[block * 64 + k];
       const int code = static_cast<unsigned char>(c);
       EXPECT_EQ((each[0][block].base64 >> k) & 1, base64_alphabet.find(c) != std::string_view::npos ? 1u : 0u) << code;
+      EXPECT_EQ((each[0][block].text_first >> k) & 1, text_first.find(c) != std::string_view::npos ? 1u : 0u) << code;
       EXPECT_EQ((each[0][block].special >> k) & 1, c == '%' || c == '\\' ? 1u : 0u) << code;
     }
   }
@@ -85,6 +87,40 @@ TEST(Decode, ARunFillingAWholeBlockIsOneRun) {
     ASSERT_EQ(matches.size(), 1u) << text;
     EXPECT_EQ(matches[0].decoded_secret, "tok_abcdef123456");
     EXPECT_EQ(text.substr(matches[0].secret_start, matches[0].secret_end - matches[0].secret_start), encoded);
+  }
+}
+
+// The event pass follows runs across 64-byte blocks and drops those whose first byte cannot start text, bits and
+// all: an encoded token is found at every offset, after and before runs of every length that may or may not
+// start text, reaching into, across and out of the blocks.
+TEST(Decode, AnEncodedTokenIsFoundAtEveryOffsetBesideRunsOfEveryKind) {
+  const auto set = compile({Rule{.id = "tok", .description = "t", .regex = R"(\b(tok_[a-z0-9]{12})\b)"}});
+  const std::string short_run = "dG9rX2FiY2RlZjEyMzQ1Ng==";
+  const std::string long_run =
+      "dG9rX2FiY2RlZjEyMzQ1NiBhbmQgdGhlbiBlbm91Z2ggcGxhaW4gd29yZHMgdG8gbWFrZSB0aGlzIHJ1biBvZiBiYXNlNjQgbG9uZ2VyIHRoYW4g"
+      "dHdvIGJsb2NrcyBvZiA2NCBieXRlcw==";
+  std::vector<std::string> beside{""};
+  for (const std::size_t n : {1, 15, 16, 17, 48, 63, 64, 65, 130}) {
+    beside.push_back(std::string(n, 'A'));             // cannot start text: dropped whole
+    beside.push_back("Z" + std::string(n - 1, 'z'));   // may start text, decodes to bytes that are not
+    beside.push_back("a/b_c-" + std::string(n, 'x'));  // a path of base64 characters
+  }
+  for (const std::string& encoded : {short_run, long_run}) {
+    for (std::size_t offset = 0; offset <= 70; ++offset) {
+      for (const std::string& run : beside) {
+        const std::string text = std::string(offset, ' ') + run + " " + encoded + " " + run + "\n";
+        const auto matches = scan_text(set, text);
+        ASSERT_EQ(matches.size(), 1u) << offset << " [" << run << "]";
+        EXPECT_EQ(text.substr(matches[0].secret_start, matches[0].secret_end - matches[0].secret_start), encoded)
+            << offset << " [" << run << "]";
+      }
+    }
+  }
+  // Glued to a run that cannot start text, the token is part of that run, which decodes to 47 zero bytes first:
+  // binary, not looked into, wherever the blocks cut it.
+  for (const std::size_t offset : {0, 1, 63}) {
+    const std::string text = std::string(offset, ' ') + std::string(63, 'A') + "/" + short_run + std::string(80, ' ');
+    EXPECT_TRUE(scan_text(set, text).empty()) << offset;
   }
 }
 
