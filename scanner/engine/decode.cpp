@@ -617,7 +617,9 @@ __attribute__((always_inline)) inline void block_events(const BlockMasks& masks,
 // The events of `blocks` blocks of 64 bytes from b + i; one per classifier, the fastest chosen once.
 using EventFinder = void (*)(const unsigned char* b, std::size_t i, std::size_t blocks, BlockState& state, Events& out);
 
-void block_events_portable(const unsigned char* b, std::size_t i, std::size_t blocks, BlockState& state, Events& out) {
+// Where the compiler has no SSE2 (never on x86-64, so unused there).
+[[maybe_unused]] void block_events_portable(const unsigned char* b, std::size_t i, std::size_t blocks,
+                                            BlockState& state, Events& out) {
   BlockState local = state;  // kept in registers: `out` cannot alias it
   for (std::size_t n = 0; n < blocks; ++n, i += 64) block_events(classify_portable(b + i), i, local, out);
   state = local;

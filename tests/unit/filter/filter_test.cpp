@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <ctime>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <thread>
 
 #include "tests/e2e/fixtures.h"
@@ -184,6 +187,25 @@ TEST(Filter, AModelNameIsScreenedOnEveryRequestThoughCleanOnesAreRemembered) {
       if (keyed) EXPECT_EQ(screening->findings[0].pointer, "/model");
     }
   }
+}
+
+// The audit record's time is written digit by digit: UTC, milliseconds, and now.
+TEST(Filter, TheAuditTimeIsUtcWithMillisecondsAndNow) {
+  const auto before = std::chrono::system_clock::now() - std::chrono::seconds(1);
+  auto screening = default_filter().screen("hello");
+  ASSERT_TRUE(screening);
+  const std::string& time = screening->audit.time;
+  ASSERT_TRUE(std::regex_match(time, std::regex(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)"))) << time;
+  std::tm utc{};
+  utc.tm_year = std::stoi(time.substr(0, 4)) - 1900;
+  utc.tm_mon = std::stoi(time.substr(5, 2)) - 1;
+  utc.tm_mday = std::stoi(time.substr(8, 2));
+  utc.tm_hour = std::stoi(time.substr(11, 2));
+  utc.tm_min = std::stoi(time.substr(14, 2));
+  utc.tm_sec = std::stoi(time.substr(17, 2));
+  const auto written = std::chrono::system_clock::from_time_t(timegm(&utc));
+  EXPECT_GE(written, before - std::chrono::seconds(1)) << time;
+  EXPECT_LE(written, std::chrono::system_clock::now()) << time;
 }
 
 TEST(Filter, BadInputIsAnErrorNotAVerdict) {
