@@ -479,7 +479,7 @@ BlockMasks classify_portable(const unsigned char* p) {
 }
 
 #if defined(__SSE2__)
-// Without a byte shuffle, the second, third and after-special characters are not told apart: all of them may be.
+// Without a byte shuffle, the second, third and after-special characters are not told: all bytes may be.
 BlockMasks classify_sse2(const unsigned char* p) {
   // In [first, first + n): v + (0x80 - first) below -128 + n, as signed bytes.
   auto in_range = [](__m128i v, char first, int n) {
@@ -508,13 +508,12 @@ BlockMasks classify_sse2(const unsigned char* p) {
 #endif
 
 #if defined(__x86_64__)
-// Second, third and after-special characters by nibble: a byte's high nibble (2-7) picks one bit of `row`, and the
-// entry of its low nibble holds the bits of the rows where that byte is in the class. Twice over, for both lanes of
-// vpshufb.
+// The characters that may follow a '%' or '\\' that triggers, by nibble: a byte's high nibble (2-7) picks one bit
+// of `row`, and the entry of its low nibble holds the bits of the rows where that byte is in the class. Twice
+// over, for both lanes of vpshufb. (The second and third characters of text could be told the same way, but with
+// AVX2 that costs more than the runs it drops: bench/README.md.)
 struct alignas(32) NibbleTables {
   std::array<std::uint8_t, 32> row{};
-  std::array<std::uint8_t, 32> second{};
-  std::array<std::uint8_t, 32> third{};
   std::array<std::uint8_t, 32> after_special{};
 };
 constexpr NibbleTables make_nibble_tables() {
@@ -523,11 +522,7 @@ constexpr NibbleTables make_nibble_tables() {
     const std::size_t nibble = k % 16;
     tables.row[k] = static_cast<std::uint8_t>(nibble >= 2 && nibble <= 7 ? 1u << (nibble - 2) : 0u);
     for (std::size_t high = 2; high <= 7; ++high) {
-      const std::uint8_t start = kTextStart[high * 16 + nibble];
-      if ((start & kSecondOfText) != 0)
-        tables.second[k] = static_cast<std::uint8_t>(tables.second[k] | 1u << (high - 2));
-      if ((start & kThirdOfText) != 0) tables.third[k] = static_cast<std::uint8_t>(tables.third[k] | 1u << (high - 2));
-      if ((start & kAfterSpecial) != 0) {
+      if ((kTextStart[high * 16 + nibble] & kAfterSpecial) != 0) {
         tables.after_special[k] = static_cast<std::uint8_t>(tables.after_special[k] | 1u << (high - 2));
       }
     }
@@ -535,9 +530,9 @@ constexpr NibbleTables make_nibble_tables() {
   return tables;
 }
 constexpr NibbleTables kNibbleTables = make_nibble_tables();
-static_assert([] {  // every character of those classes is in rows 2-7
+static_assert([] {  // every character of the class is in rows 2-7
   for (std::size_t c = 0; c < 256; ++c) {
-    if (kTextStart[c] != 0 && (c < 0x20 || c >= 0x80)) return false;
+    if ((kTextStart[c] & kAfterSpecial) != 0 && (c < 0x20 || c >= 0x80)) return false;
   }
   return true;
 }());
@@ -545,7 +540,8 @@ static_assert([] {  // every character of those classes is in rows 2-7
 // The classes from table lookups on each byte's high and low nibble (vpshufb): a byte is in a class when the two
 // entries share a bit of it. In the first pair of tables bits 0-4 are the base64 groups (+-/, 0-9, A-O a-o,
 // P-Z p-z, _) and bits 5-6 are '%' and '\\'; in the second, bits 0-3 are the groups of kTextFirst (2-7, I-O,
-// P-Z, a-f). Bytes of 0x80 and above have no bits.
+// P-Z, a-f); the after-special class comes from kNibbleTables, and the second and third characters are not told.
+// Bytes of 0x80 and above have no bits.
 __attribute__((target("avx2"), always_inline)) inline BlockMasks classify_avx2(const unsigned char* p) {
   const __m256i low_table = _mm256_setr_epi8(                                                          //
       0x0a, 0x0e, 0x0e, 0x0e, 0x0e, 0x2e, 0x0e, 0x0e, 0x0e, 0x0e, 0x0c, 0x05, 0x44, 0x05, 0x04, 0x15,  //
@@ -560,8 +556,6 @@ __attribute__((target("avx2"), always_inline)) inline BlockMasks classify_avx2(c
       0, 0, 0, 0x01, 0x02, 0x04, 0x08, 0, 0, 0, 0, 0, 0, 0, 0, 0,  //
       0, 0, 0, 0x01, 0x02, 0x04, 0x08, 0, 0, 0, 0, 0, 0, 0, 0, 0);
   const __m256i row_table = _mm256_load_si256(reinterpret_cast<const __m256i*>(kNibbleTables.row.data()));
-  const __m256i second_table = _mm256_load_si256(reinterpret_cast<const __m256i*>(kNibbleTables.second.data()));
-  const __m256i third_table = _mm256_load_si256(reinterpret_cast<const __m256i*>(kNibbleTables.third.data()));
   const __m256i after_table = _mm256_load_si256(reinterpret_cast<const __m256i*>(kNibbleTables.after_special.data()));
   const __m256i nibble = _mm256_set1_epi8(0x0f);
   const __m256i zero = _mm256_setzero_si256();
@@ -570,7 +564,7 @@ __attribute__((target("avx2"), always_inline)) inline BlockMasks classify_avx2(c
   const __m256i v[2] = {_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)),
                         _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32))};
   // Per half: masks of the bytes with none of a class's bits (inverted below).
-  std::uint32_t not_base64[2], not_special[2], not_text[2], not_second[2], not_third[2], not_after[2];
+  std::uint32_t not_base64[2], not_special[2], not_text[2], not_after[2];
 #pragma GCC unroll 2
   for (int half = 0; half < 2; ++half) {
     const __m256i low_nibbles = _mm256_and_si256(v[half], nibble);
@@ -580,16 +574,12 @@ __attribute__((target("avx2"), always_inline)) inline BlockMasks classify_avx2(c
     const __m256i text = _mm256_and_si256(_mm256_shuffle_epi8(text_low_table, low_nibbles),
                                           _mm256_shuffle_epi8(text_high_table, high_nibbles));
     const __m256i rows = _mm256_shuffle_epi8(row_table, high_nibbles);
-    const __m256i second = _mm256_and_si256(_mm256_shuffle_epi8(second_table, low_nibbles), rows);
-    const __m256i third = _mm256_and_si256(_mm256_shuffle_epi8(third_table, low_nibbles), rows);
     const __m256i after = _mm256_and_si256(_mm256_shuffle_epi8(after_table, low_nibbles), rows);
     not_base64[half] = static_cast<std::uint32_t>(
         _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(classes, base64_bits), zero)));
     not_special[half] = static_cast<std::uint32_t>(
         _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(classes, special_bits), zero)));
     not_text[half] = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(text, zero)));
-    not_second[half] = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(second, zero)));
-    not_third[half] = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(third, zero)));
     not_after[half] = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(after, zero)));
   }
   auto join = [](const std::uint32_t* halves) {
@@ -597,8 +587,8 @@ __attribute__((target("avx2"), always_inline)) inline BlockMasks classify_avx2(c
   };
   return {.base64 = join(not_base64),
           .text_first = join(not_text),
-          .second = join(not_second),
-          .third = join(not_third),
+          .second = ~std::uint64_t{0},
+          .third = ~std::uint64_t{0},
           .after_special = join(not_after),
           .special = join(not_special)};
 }
@@ -889,11 +879,13 @@ std::vector<View> find_views(const Source& source, std::size_t begin, std::size_
       window_to = to;
     }
   };
-  // A run of base64 characters [run_begin, run_end) of 16 or more: padding taken, then looked at.
+  // A run of base64 characters [run_begin, run_end) of 16 or more: looked at, padding taken.
   auto take_run = [&](std::size_t run_begin, std::size_t run_end) {
+    // Its first three characters may start text (the block pass): do the first three bytes they encode? Most
+    // runs fail here, before the bytes after them are read.
+    if (!starts_like_text(b + run_begin)) return;
     std::size_t padded = run_end;
     while (padded < end && padded - run_end < 2 && b[padded] == '=') ++padded;
-    if (!starts_like_text(b + run_begin)) return;  // its first byte may start text (block_events): the next three?
     if (auto view = run_candidate(source, begin, end, run_begin, run_end, padded)) views.push_back(std::move(*view));
   };
   // In the order of the text: a run and a window may make the same finding, and the first one found is kept.
