@@ -84,11 +84,11 @@ constexpr std::array<int, 256> make_hex_values() {
 }
 constexpr auto kHexValues = make_hex_values();
 
-// Which characters may come second and third in base64 or hex of text, where the first (kTextFirst) may start
-// it: base64's second character holds the high nibble of the second byte (0 or 2-7 in text) and its third the
-// top two bits of the third byte (0 or 1); in hex any digit may. Used only to drop runs early: run_candidate and
-// starts_like_text decide.
-// And which may follow a '\\' or '%' that may trigger a window (is_trigger): n t r " ' and hex digits.
+// Which characters may come second and third in base64 or hex of text whose first (kTextFirst) may start it:
+// base64's second character holds the high nibble of the second byte (0 or 2-7 in text) and its third the top
+// two bits of the third byte (0 or 1); in hex any digit may. And which may follow a '\\' or '%' that triggers a
+// window (is_trigger): n t r " ' and hex digits. Used only to drop runs and escapes early: starts_like_text,
+// run_candidate and is_trigger decide.
 enum TextStart : std::uint8_t { kSecondOfText = 1, kThirdOfText = 2, kAfterSpecial = 4 };
 constexpr std::array<std::uint8_t, 256> make_text_start() {
   std::array<std::uint8_t, 256> start{};
