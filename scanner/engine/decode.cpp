@@ -84,26 +84,44 @@ constexpr std::array<int, 256> make_hex_values() {
 }
 constexpr auto kHexValues = make_hex_values();
 
-// Which characters may come second and third in base64 or hex of text whose first (kTextFirst) may start it:
-// base64's second character holds the high nibble of the second byte (0 or 2-7 in text) and its third the top
-// two bits of the third byte (0 or 1); in hex any digit may. And which may follow a '\\' or '%' that triggers a
-// window (is_trigger): n t r " ' and hex digits. Used only to drop runs and escapes early: starts_like_text,
-// run_candidate and is_trigger decide.
-enum TextStart : std::uint8_t { kSecondOfText = 1, kThirdOfText = 2, kAfterSpecial = 4 };
-constexpr std::array<std::uint8_t, 256> make_text_start() {
-  std::array<std::uint8_t, 256> start{};
+// What the block pass tells of each byte, one table for every classifier (the AVX-512 one looks up its first 128
+// entries). A run may start base64 or hex of text at kFirstOfText (I-Z a-f, 2-7); base64's second character holds
+// the high nibble of the second byte (0 or 2-7 in text) and its third the top two bits of the third byte (0 or
+// 1), and in hex any digit may follow. A '%' or '\\' triggers a window (is_trigger) only before n t r " ' or a hex
+// digit. Used only to drop runs and escapes early: starts_like_text, run_candidate and is_trigger decide.
+enum BlockClass : std::uint8_t {
+  kInBase64 = 1,
+  kFirstOfText = 2,
+  kSpecial = 4,  // '%' or '\\'
+  kSecondOfText = 8,
+  kThirdOfText = 16,
+  kAfterSpecial = 32,
+};
+struct alignas(64) BlockClassTable {
+  std::array<std::uint8_t, 256> bits{};
+};
+constexpr BlockClassTable make_block_classes() {
+  BlockClassTable table;
   for (std::size_t c = 0; c < 256; ++c) {
     const int v = kBase64Values[c];
     const bool hex = kHexValues[c] >= 0;
     const bool second = hex || (v >= 0 && ((v & 15) == 0 || ((v & 15) >= 2 && (v & 15) <= 7)));
     const bool third = hex || (v >= 0 && (v & 3) <= 1);
     const bool after = hex || c == 'n' || c == 't' || c == 'r' || c == '"' || c == '\'';
-    start[c] = static_cast<std::uint8_t>((second ? kSecondOfText : 0) | (third ? kThirdOfText : 0) |
-                                         (after ? kAfterSpecial : 0));
+    table.bits[c] = static_cast<std::uint8_t>(
+        ((kClasses[c] & kBase64Class) != 0 ? kInBase64 : 0) | ((kClasses[c] & kTextFirst) != 0 ? kFirstOfText : 0) |
+        ((kClasses[c] & (kPercent | kBackslash)) != 0 ? kSpecial : 0) | (second ? kSecondOfText : 0) |
+        (third ? kThirdOfText : 0) | (after ? kAfterSpecial : 0));
   }
-  return start;
+  return table;
 }
-constexpr auto kTextStart = make_text_start();
+constexpr BlockClassTable kBlockClasses = make_block_classes();
+static_assert([] {  // the AVX-512 lookup takes bytes of 0x80 and above as in no class
+  for (std::size_t c = 0x80; c < 256; ++c) {
+    if (kBlockClasses.bits[c] != 0) return false;
+  }
+  return true;
+}());
 
 // Whether the first three bytes that a run of base64 characters (at least six of them at `p`) encodes, as
 // base64 or as hex, are text. Straight-line code: most runs are identifiers, paths and hashes that fail here.
@@ -449,9 +467,8 @@ std::optional<View> run_candidate(const Source& parent, std::size_t begin, std::
   return run_view(parent, begin, end, run_begin, padded_end, *decoded, Label::kBase64);
 }
 
-// Which of 64 bytes are base64 characters, which may start base64 or hex of text (kTextFirst) or come second or
-// third in it, which may follow a '%' or '\\' that triggers (kTextStart; all set by a classifier that does not
-// tell), and which are '%' or '\\' (bit i: byte i).
+// Which of 64 bytes are in each BlockClass (bit i: byte i). A classifier that does not tell the second, third and
+// after-special characters sets all their bits.
 struct BlockMasks {
   std::uint64_t base64 = 0;
   std::uint64_t text_first = 0;
@@ -466,14 +483,14 @@ using Classifier = BlockMasks (*)(const unsigned char* p);
 BlockMasks classify_portable(const unsigned char* p) {
   BlockMasks masks;
   for (int k = 0; k < 64; ++k) {
-    const std::uint8_t c = kClasses[p[k]];
+    const std::uint8_t c = kBlockClasses.bits[p[k]];
     const std::uint64_t bit = std::uint64_t{1} << k;
-    if ((c & kBase64Class) != 0) masks.base64 |= bit;
-    if ((c & kTextFirst) != 0) masks.text_first |= bit;
-    if ((kTextStart[p[k]] & kSecondOfText) != 0) masks.second |= bit;
-    if ((kTextStart[p[k]] & kThirdOfText) != 0) masks.third |= bit;
-    if ((kTextStart[p[k]] & kAfterSpecial) != 0) masks.after_special |= bit;
-    if ((c & (kPercent | kBackslash)) != 0) masks.special |= bit;
+    if ((c & kInBase64) != 0) masks.base64 |= bit;
+    if ((c & kFirstOfText) != 0) masks.text_first |= bit;
+    if ((c & kSecondOfText) != 0) masks.second |= bit;
+    if ((c & kThirdOfText) != 0) masks.third |= bit;
+    if ((c & kAfterSpecial) != 0) masks.after_special |= bit;
+    if ((c & kSpecial) != 0) masks.special |= bit;
   }
   return masks;
 }
@@ -522,7 +539,7 @@ constexpr NibbleTables make_nibble_tables() {
     const std::size_t nibble = k % 16;
     tables.row[k] = static_cast<std::uint8_t>(nibble >= 2 && nibble <= 7 ? 1u << (nibble - 2) : 0u);
     for (std::size_t high = 2; high <= 7; ++high) {
-      if ((kTextStart[high * 16 + nibble] & kAfterSpecial) != 0) {
+      if ((kBlockClasses.bits[high * 16 + nibble] & kAfterSpecial) != 0) {
         tables.after_special[k] = static_cast<std::uint8_t>(tables.after_special[k] | 1u << (high - 2));
       }
     }
@@ -532,7 +549,7 @@ constexpr NibbleTables make_nibble_tables() {
 constexpr NibbleTables kNibbleTables = make_nibble_tables();
 static_assert([] {  // every character of the class is in rows 2-7
   for (std::size_t c = 0; c < 256; ++c) {
-    if ((kTextStart[c] & kAfterSpecial) != 0 && (c < 0x20 || c >= 0x80)) return false;
+    if ((kBlockClasses.bits[c] & kAfterSpecial) != 0 && (c < 0x20 || c >= 0x80)) return false;
   }
   return true;
 }());
@@ -593,38 +610,21 @@ __attribute__((target("avx2"), always_inline)) inline BlockMasks classify_avx2(c
           .special = join(not_special)};
 }
 
-// The classes of ASCII as bits of a byte, for vpermi2b: 1 base64, 2 kTextFirst, 4 '%' or '\\', 8 and 16 second
-// and third of text, 32 after a special.
-struct alignas(64) AsciiClasses {
-  std::array<std::uint8_t, 128> bits{};
-};
-constexpr AsciiClasses make_ascii_classes() {
-  AsciiClasses table;
-  for (std::size_t c = 0; c < 128; ++c) {
-    table.bits[c] = static_cast<std::uint8_t>(
-        ((kClasses[c] & kBase64Class) != 0 ? 1 : 0) | ((kClasses[c] & kTextFirst) != 0 ? 2 : 0) |
-        ((kClasses[c] & (kPercent | kBackslash)) != 0 ? 4 : 0) | ((kTextStart[c] & kSecondOfText) != 0 ? 8 : 0) |
-        ((kTextStart[c] & kThirdOfText) != 0 ? 16 : 0) | ((kTextStart[c] & kAfterSpecial) != 0 ? 32 : 0));
-  }
-  return table;
-}
-constexpr AsciiClasses kAsciiClasses = make_ascii_classes();
-
-// All 64 bytes looked up at once in that table by their low seven bits (AVX-512 VBMI); bytes of 0x80 and above
-// are in no class.
+// All 64 bytes looked up at once in the first 128 entries of kBlockClasses by their low seven bits (AVX-512
+// VBMI); bytes of 0x80 and above are in no class.
 __attribute__((target("avx512f,avx512bw,avx512vbmi"), always_inline)) inline BlockMasks classify_avx512(
     const unsigned char* p) {
-  const __m512i low_half = _mm512_load_si512(kAsciiClasses.bits.data());
-  const __m512i high_half = _mm512_load_si512(kAsciiClasses.bits.data() + 64);
+  const __m512i low_half = _mm512_load_si512(kBlockClasses.bits.data());
+  const __m512i high_half = _mm512_load_si512(kBlockClasses.bits.data() + 64);
   const __m512i v = _mm512_loadu_si512(p);
   const __m512i classes = _mm512_permutex2var_epi8(low_half, v, high_half);
   const __mmask64 ascii = ~_mm512_movepi8_mask(v);
-  return {.base64 = _mm512_mask_test_epi8_mask(ascii, classes, _mm512_set1_epi8(1)),
-          .text_first = _mm512_mask_test_epi8_mask(ascii, classes, _mm512_set1_epi8(2)),
-          .second = _mm512_mask_test_epi8_mask(ascii, classes, _mm512_set1_epi8(8)),
-          .third = _mm512_mask_test_epi8_mask(ascii, classes, _mm512_set1_epi8(16)),
-          .after_special = _mm512_mask_test_epi8_mask(ascii, classes, _mm512_set1_epi8(32)),
-          .special = _mm512_mask_test_epi8_mask(ascii, classes, _mm512_set1_epi8(4))};
+  return {.base64 = _mm512_mask_test_epi8_mask(ascii, classes, _mm512_set1_epi8(kInBase64)),
+          .text_first = _mm512_mask_test_epi8_mask(ascii, classes, _mm512_set1_epi8(kFirstOfText)),
+          .second = _mm512_mask_test_epi8_mask(ascii, classes, _mm512_set1_epi8(kSecondOfText)),
+          .third = _mm512_mask_test_epi8_mask(ascii, classes, _mm512_set1_epi8(kThirdOfText)),
+          .after_special = _mm512_mask_test_epi8_mask(ascii, classes, _mm512_set1_epi8(kAfterSpecial)),
+          .special = _mm512_mask_test_epi8_mask(ascii, classes, _mm512_set1_epi8(kSpecial))};
 }
 #endif
 
@@ -654,12 +654,6 @@ struct BlockState {
 };
 static_assert(kMinBase64Chars == 16);
 
-// `mask` shifted up by `n`, the top `n` bits of the last block's `previous` shifted in below.
-template <int n>
-inline std::uint64_t shift_in(std::uint64_t mask, std::uint64_t previous) {
-  return (mask << n) | (previous >> (64 - n));
-}
-
 // A block that needs a look, kept for the second stage: where it starts, its base64 characters, those of its runs
 // that may encode text, where windows of 16 of those end within it, its '%' and '\\', and the runs of the block
 // before it. No member initializers: a batch of them is left as it is until written, not cleared for each text.
@@ -683,7 +677,7 @@ struct BlockRecord {
 __attribute__((always_inline)) inline bool block_record(const BlockMasks& masks, std::size_t at, BlockState& state,
                                                         BlockRecord& record) {
   const std::uint64_t all = masks.base64;
-  const std::uint64_t starts = all & ~shift_in<1>(all, state.all);
+  const std::uint64_t starts = all & ~((all << 1) | (state.all >> 63));  // the last block's last byte before bit 0
   // The second and third characters of a run at the block's end are in the next block: they may do.
   const std::uint64_t may_start = masks.text_first & ((masks.second >> 1) | (std::uint64_t{1} << 63)) &
                                   ((masks.third >> 2) | (std::uint64_t{3} << 62));
