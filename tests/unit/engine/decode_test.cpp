@@ -182,6 +182,27 @@ TEST(Decode, EscapesAndPercentEncodingInAWindow) {
   EXPECT_EQ(in_url[0].encoding, "percent");
 }
 
+// The block pass keeps an escape or '%' only before a token, and near a block's end only when base64 runs from
+// it to the end: at every offset, across both block borders, the window still opens.
+TEST(Decode, AnEscapeOrPercentIsFoundAtEveryOffset) {
+  const auto set = compile({Rule{.id = "tok", .description = "t", .regex = R"(\b(tok_[a-z0-9]{12})\b)"}});
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"(log=started\ntok_abcdef123456 in use)", "escape"},
+      {"q=x%3Dtok_abcdef123456", "percent"},
+  };
+  for (const auto& [line, encoding] : cases) {
+    for (std::size_t offset = 0; offset <= 140; ++offset) {
+      const std::string text = std::string(offset, ' ') + line + "\n";
+      const auto matches = scan_text(set, text);
+      ASSERT_EQ(matches.size(), 1u) << encoding << " at " << offset;
+      EXPECT_EQ(matches[0].encoding, encoding) << offset;
+      EXPECT_EQ(text.substr(matches[0].secret_start, matches[0].secret_end - matches[0].secret_start),
+                "tok_abcdef123456")
+          << encoding << " at " << offset;
+    }
+  }
+}
+
 TEST(Decode, BinaryAndIdentifiersAreNotDecoded) {
   const auto set = compile({Rule{.id = "any", .description = "t", .regex = R"(([\x00-\x08]{4}))"}});
   // Base64 of binary bytes, and long identifiers that happen to be valid base64.
