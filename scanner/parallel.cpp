@@ -35,6 +35,30 @@ void run_pipeline(int threads, const std::function<Task()>& produce) {
   });
 }
 
+void ordered_pipeline(int threads, std::size_t slots, const std::function<bool(std::size_t)>& produce,
+                      const std::function<void(std::size_t, int)>& work,
+                      const std::function<void(std::size_t)>& consume) {
+  const int workers = resolve_thread_count(threads);
+  std::size_t next = 0;
+  tbb::task_arena arena(workers);
+  arena.execute([&] {
+    tbb::parallel_pipeline(slots, tbb::make_filter<void, std::size_t>(tbb::filter_mode::serial_in_order,
+                                                                      [&](tbb::flow_control& control) -> std::size_t {
+                                                                        const std::size_t slot = next++ % slots;
+                                                                        if (!produce(slot)) control.stop();
+                                                                        return slot;
+                                                                      }) &
+                                      tbb::make_filter<std::size_t, std::size_t>(
+                                          tbb::filter_mode::parallel,
+                                          [&](std::size_t slot) {
+                                            work(slot, tbb::this_task_arena::current_thread_index());
+                                            return slot;
+                                          }) &
+                                      tbb::make_filter<std::size_t, void>(tbb::filter_mode::serial_in_order,
+                                                                          [&](std::size_t slot) { consume(slot); }));
+  });
+}
+
 void parallel_for(std::size_t count, const std::function<void(std::size_t)>& body) {
   tbb::parallel_for(std::size_t{0}, count, [&](std::size_t i) { body(i); });
 }

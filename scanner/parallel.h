@@ -16,6 +16,15 @@ int resolve_thread_count(int threads);
 // index in [0, threads). Returns when every task has run.
 void run_pipeline(int threads, const std::function<Task()>& produce);
 
+// A pipeline of three stages over items 0, 1, 2, ...: `produce(slot)` on one thread at a time, in order, until it
+// returns false; then `work(slot, worker)` on up to `threads` workers (worker in [0, threads)); then
+// `consume(slot)` on one thread at a time in the items' order, as soon as an item's work and every earlier consume
+// are done. At most `slots` items are in flight and item i uses slot i % slots, so each item's state can live in a
+// vector of `slots` elements that is never resized.
+void ordered_pipeline(int threads, std::size_t slots, const std::function<bool(std::size_t)>& produce,
+                      const std::function<void(std::size_t, int)>& work,
+                      const std::function<void(std::size_t)>& consume);
+
 // Calls `body(i)` for every i in [0, count), spread over the cores; returns when all have run.
 void parallel_for(std::size_t count, const std::function<void(std::size_t)>& body);
 

@@ -60,7 +60,8 @@ int run_git(const GitOptions& options) {
                                                            : sources::GitMode::kHistory,
                           .range = options.range,
                           .branches = options.branches,
-                          .since = std::nullopt};
+                          .since = std::nullopt,
+                          .threads = options.report_options.threads};
   if (!options.since.empty()) {
     git.since = parse_date(options.since);
     if (!git.since) {

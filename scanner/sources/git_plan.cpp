@@ -3,13 +3,12 @@
 #include <git2.h>
 
 #include <algorithm>
-#include <ctime>
-#include <unordered_set>
+#include <fstream>
 
 #include <fmt/format.h>
 
+#include "scanner/sources/commit_plan.h"
 #include "scanner/sources/git.h"
-#include "scanner/sources/pack_backend.h"
 
 namespace keyward::sources {
 namespace {
@@ -25,7 +24,6 @@ template <typename T, auto Free>
 using Owned = std::unique_ptr<T, Freer<Free>>;
 
 using Tree = Owned<git_tree, git_tree_free>;
-using Commit = Owned<git_commit, git_commit_free>;
 using Diff = Owned<git_diff, git_diff_free>;
 using Patch = Owned<git_patch, git_patch_free>;
 using Index = Owned<git_index, git_index_free>;
@@ -45,25 +43,6 @@ git_oid to_oid(const ObjectId& id) {
   return oid;
 }
 
-std::string iso_date(const git_time& when) {
-  const std::time_t seconds = static_cast<std::time_t>(when.time);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
-}
-
-CommitInfo commit_info(const git_commit* commit) {
-  const git_signature* author = git_commit_author(commit);
-  char hex[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(hex, sizeof hex, git_commit_id(commit));
-  return {.id = hex,
-          .author = author && author->name ? author->name : "",
-          .email = author && author->email ? author->email : "",
-          .date = author ? iso_date(author->when) : ""};
-}
-
 Expected<bool> check(int status, std::string_view what) {
   if (status < 0) return fail(fmt::format("{}: {}", what, last_git_error()));
   return true;
@@ -74,8 +53,6 @@ bool is_scannable(const git_diff_delta& delta) {
          delta.status == GIT_DELTA_COPIED || delta.status == GIT_DELTA_TYPECHANGE ||
          delta.status == GIT_DELTA_UNTRACKED;
 }
-
-constexpr std::size_t kTreeCacheBytes = std::size_t{64} << 20;
 
 // Where a diff's new side lives: in the object database, or in the working tree.
 enum class NewSide { kObjects, kWorkdir };
@@ -100,13 +77,6 @@ Expected<bool> BlobReader::read(const ObjectId& id, std::string& out) const {
   const auto* data = static_cast<const char*>(git_odb_object_data(raw));
   out.assign(data, git_odb_object_size(raw));
   return true;
-}
-
-std::string to_hex(const ObjectId& id) {
-  const git_oid oid = to_oid(id);
-  char hex[GIT_OID_HEXSZ + 1];
-  git_oid_tostr(hex, sizeof hex, &oid);
-  return hex;
 }
 
 // Builds a plan on one thread with one repository handle.
@@ -167,122 +137,6 @@ struct PlanBuilder {
     }
     return true;
   }
-
-  Expected<Tree> tree_of(const git_commit* commit) {
-    git_tree* tree = nullptr;
-    if (auto ok = check(git_commit_tree(&tree, commit), "cannot read a commit's tree"); !ok) {
-      return tl::unexpected(ok.error());
-    }
-    return Tree(tree);
-  }
-
-  // One commit against its first parent (or nothing, for a root commit), plus its message.
-  Expected<bool> add_commit(const git_oid& oid, LineFilter filter, const std::optional<std::int64_t>& since,
-                            std::unordered_set<std::string>* seen_blobs) {
-    git_commit* raw = nullptr;
-    if (git_commit_lookup(&raw, repo, &oid) < 0) {
-      plan.diagnostics.push_back({git_oid_tostr_s(&oid), fmt::format("cannot read commit: {}", last_git_error())});
-      return true;
-    }
-    Commit commit(raw);
-    if (since && git_commit_time(raw) < *since) return true;
-    const int index = static_cast<int>(plan.commits.size());
-    plan.commits.push_back(commit_info(raw));
-    ++plan.counts.commits;
-    add_message(raw, index);
-    // An unreadable tree or diff is this commit's diagnostic; the rest of the history is still scanned.
-    auto tree = tree_of(raw);
-    if (!tree) {
-      plan.diagnostics.push_back({plan.commits.back().id, tree.error().message});
-      return true;
-    }
-    Tree parent_tree;
-    if (git_commit_parentcount(raw) > 0) {
-      git_commit* parent = nullptr;
-      if (git_commit_parent(&parent, raw, 0) == 0) {
-        Commit owned(parent);
-        auto t = tree_of(parent);
-        if (t) parent_tree = std::move(*t);  // else the parent's own diagnostic says why; all of this tree is new
-      }  // else a shallow clone's boundary: its parent is not here, so the whole tree is new to us
-    }
-    git_diff_options options = GIT_DIFF_OPTIONS_INIT;
-    options.flags = GIT_DIFF_SKIP_BINARY_CHECK;
-    git_diff* diff = nullptr;
-    if (auto ok = check(git_diff_tree_to_tree(&diff, repo, parent_tree.get(), tree->get(), &options), "diff"); !ok) {
-      plan.diagnostics.push_back({plan.commits.back().id, ok.error().message});
-      return true;
-    }
-    Diff owned_diff(diff);
-    const std::size_t before = plan.items.size();
-    if (auto ok = add_diff(diff, index, filter); !ok) return ok;
-    if (seen_blobs != nullptr) {
-      // Full history: every blob once, attributed to the first commit (oldest first) that brought it.
-      auto keep = std::remove_if(plan.items.begin() + static_cast<std::ptrdiff_t>(before), plan.items.end(),
-                                 [&](const GitItem& item) { return !seen_blobs->insert(to_hex(*item.blob)).second; });
-      plan.items.erase(keep, plan.items.end());
-    }
-    return true;
-  }
-
-  void add_message(const git_commit* commit, int index) {
-    const char* message = git_commit_message(commit);
-    if (message != nullptr && message[0] != '\0') {
-      plan.items.push_back(GitItem{.blob = std::nullopt,
-                                   .text = message,
-                                   .path = kCommitMessagePath,
-                                   .filter = LineFilter::kAllLines,
-                                   .added_lines = {},
-                                   .commit = index});
-    }
-  }
-
-  // Every commit reachable from `tips` and not from `hidden`, parents before children, each diffed and added.
-  // libgit2's revwalk gives up at a shallow clone's missing parents; this walk treats them as roots.
-  Expected<bool> walk(const std::vector<git_oid>& tips, const std::vector<git_oid>& hidden, LineFilter filter,
-                      const std::optional<std::int64_t>& since, std::unordered_set<std::string>* seen_blobs) {
-    std::unordered_set<std::string> excluded;
-    for (const auto& oid : ancestors(hidden)) excluded.insert(git_oid_tostr_s(&oid));
-    for (const auto& oid : ancestors(tips, &excluded)) {
-      if (auto ok = add_commit(oid, filter, since, seen_blobs); !ok) return ok;
-    }
-    return true;
-  }
-
-  // Post-order depth-first walk: each commit after all its (present, not excluded) parents.
-  std::vector<git_oid> ancestors(const std::vector<git_oid>& tips,
-                                 const std::unordered_set<std::string>* excluded = nullptr) {
-    std::vector<git_oid> order;
-    std::unordered_set<std::string> visited;
-    struct Frame {
-      git_oid oid;
-      bool expanded;
-    };
-    std::vector<Frame> stack;
-    for (auto it = tips.rbegin(); it != tips.rend(); ++it) stack.push_back({*it, false});
-    while (!stack.empty()) {
-      Frame frame = stack.back();
-      stack.pop_back();
-      const std::string key = git_oid_tostr_s(&frame.oid);
-      if (frame.expanded) {
-        order.push_back(frame.oid);
-        continue;
-      }
-      if ((excluded != nullptr && excluded->contains(key)) || !visited.insert(key).second) continue;
-      git_commit* raw = nullptr;
-      if (const int status = git_commit_lookup(&raw, repo, &frame.oid); status < 0) {
-        // Missing in a shallow clone is its boundary; anything else (a corrupt object) must not pass unnoticed.
-        if (status != GIT_ENOTFOUND || git_repository_is_shallow(repo) != 1) {
-          plan.diagnostics.push_back({key, fmt::format("cannot read commit: {}", last_git_error())});
-        }
-        continue;
-      }
-      Commit commit(raw);
-      stack.push_back({frame.oid, true});
-      for (unsigned int p = git_commit_parentcount(raw); p > 0; --p)
-        stack.push_back({*git_commit_parent_id(raw, p - 1), false});
-    }
-    return order;
-  }
 };
 
 namespace {
@@ -318,7 +172,25 @@ Expected<bool> plan_uncommitted(PlanBuilder& builder) {
   return builder.add_diff(diff, -1, LineFilter::kAddedLines, NewSide::kWorkdir);
 }
 
-Expected<bool> plan_range(PlanBuilder& builder, const GitOptions& options) {
+// A shallow clone's boundary: the commits listed in `shallow`, whose parents are not in the repository.
+ShallowBoundary shallow_boundary(git_repository* repo) {
+  ShallowBoundary boundary;
+  if (git_repository_is_shallow(repo) != 1) return boundary;
+  std::ifstream in(std::string(git_repository_commondir(repo)) + "shallow");
+  for (std::string hex; in >> hex;) {
+    git_oid oid{};
+    if (git_oid_fromstr(&oid, hex.c_str()) == 0) boundary.insert(to_id(oid));
+  }
+  return boundary;
+}
+
+// Commits and trees are read by keyward's own pack reader on the workers; libgit2 serves loose objects.
+Expected<bool> plan_from_commits(PlanBuilder& builder, git_odb* odb, CommitPlanOptions options) {
+  plan_commits(*builder.plan.packs, odb, shallow_boundary(builder.repo), options, builder.plan);
+  return true;
+}
+
+Expected<bool> plan_range(PlanBuilder& builder, git_odb* odb, const GitOptions& options) {
   git_revspec spec;
   if (git_revparse(&spec, builder.repo, options.range.c_str()) < 0) {
     return fail(fmt::format("bad range '{}': {}", options.range, last_git_error()));
@@ -326,32 +198,34 @@ Expected<bool> plan_range(PlanBuilder& builder, const GitOptions& options) {
   Object from(spec.from), to(spec.to);
   if (spec.flags & GIT_REVSPEC_MERGE_BASE)
     return fail(fmt::format("bad range '{}': use A..B, not A...B", options.range));
-  auto commit_of = [&](git_object* object) -> Expected<git_oid> {
+  auto commit_of = [&](git_object* object) -> Expected<ObjectId> {
     git_object* peeled = nullptr;
     if (git_object_peel(&peeled, object, GIT_OBJECT_COMMIT) < 0) {
       return fail(fmt::format("bad range '{}': {}", options.range, last_git_error()));
     }
     Object owned(peeled);
-    return *git_object_id(peeled);
+    return to_id(*git_object_id(peeled));
   };
-  std::vector<git_oid> tips, hidden;
+  CommitPlanOptions plan{
+      .tips = {}, .hidden = {}, .filter = LineFilter::kAddedLines, .since = options.since, .threads = options.threads};
   if (spec.flags & GIT_REVSPEC_RANGE) {
     auto tip = commit_of(to.get());
     auto base = commit_of(from.get());
     if (!tip) return tl::unexpected(tip.error());
     if (!base) return tl::unexpected(base.error());
-    tips.push_back(*tip);
-    hidden.push_back(*base);
+    plan.tips.push_back(*tip);
+    plan.hidden.push_back(*base);
   } else {
     auto tip = commit_of(from.get());
     if (!tip) return tl::unexpected(tip.error());
-    tips.push_back(*tip);
+    plan.tips.push_back(*tip);
   }
-  return builder.walk(tips, hidden, LineFilter::kAddedLines, options.since, nullptr);
+  return plan_from_commits(builder, odb, std::move(plan));
 }
 
-Expected<bool> plan_history(PlanBuilder& builder, const GitOptions& options) {
-  std::vector<git_oid> tips;
+Expected<bool> plan_history(PlanBuilder& builder, git_odb* odb, const GitOptions& options) {
+  CommitPlanOptions plan{
+      .tips = {}, .hidden = {}, .filter = LineFilter::kAllLines, .since = options.since, .threads = options.threads};
   if (options.branches.empty()) {
     // Every ref that leads to a commit, and HEAD; tags of trees or blobs are passed over.
     git_reference_iterator* raw_iter = nullptr;
@@ -363,13 +237,13 @@ Expected<bool> plan_history(PlanBuilder& builder, const GitOptions& options) {
       git_object* peeled = nullptr;
       if (git_reference_peel(&peeled, ref, GIT_OBJECT_COMMIT) == 0) {
         Object commit(peeled);
-        tips.push_back(*git_object_id(peeled));
+        plan.tips.push_back(to_id(*git_object_id(peeled)));
       }
     }
     git_object* head = nullptr;
     if (git_revparse_single(&head, builder.repo, "HEAD^{commit}") == 0) {
       Object owned(head);
-      tips.push_back(*git_object_id(head));
+      plan.tips.push_back(to_id(*git_object_id(head)));
     }
   } else {
     for (const auto& branch : options.branches) {
@@ -378,11 +252,10 @@ Expected<bool> plan_history(PlanBuilder& builder, const GitOptions& options) {
         return fail(fmt::format("unknown branch or revision '{}'", branch));
       }
       Object owned(target);
-      tips.push_back(*git_object_id(target));
+      plan.tips.push_back(to_id(*git_object_id(target)));
     }
   }
-  std::unordered_set<std::string> seen;
-  return builder.walk(tips, {}, LineFilter::kAllLines, options.since, &seen);
+  return plan_from_commits(builder, odb, std::move(plan));
 }
 
 }  // namespace
@@ -398,12 +271,6 @@ Expected<GitPlan> plan_git(const std::string& repo_path, const GitOptions& optio
   PlanBuilder builder{.repo = repo.get(), .plan = {}};
   builder.plan.packs =
       std::make_shared<const PackSet>(PackSet::open(std::string(git_repository_commondir(repo.get())) + "objects"));
-  if (options.mode == GitMode::kRange || options.mode == GitMode::kHistory) {
-    // Commit after commit, each tree is a delta of the one read just before: cache decoded objects.
-    if (auto added = add_pack_backend(odb.get(), builder.plan.packs, kTreeCacheBytes); !added) {
-      return tl::unexpected(added.error());
-    }
-  }
   Expected<bool> planned = true;
   switch (options.mode) {
     case GitMode::kStaged:
@@ -413,10 +280,10 @@ Expected<GitPlan> plan_git(const std::string& repo_path, const GitOptions& optio
       planned = plan_uncommitted(builder);
       break;
     case GitMode::kRange:
-      planned = plan_range(builder, options);
+      planned = plan_range(builder, odb.get(), options);
       break;
     case GitMode::kHistory:
-      planned = plan_history(builder, options);
+      planned = plan_history(builder, odb.get(), options);
       break;
   }
   if (!planned) return tl::unexpected(planned.error());

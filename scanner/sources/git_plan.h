@@ -72,12 +72,11 @@ struct GitOptions {
   std::string range;                  // kRange: "BASE..HEAD" or a single revision (all its ancestors)
   std::vector<std::string> branches;  // kHistory: only these refs (default: every ref)
   std::optional<std::int64_t> since;  // kHistory, kRange: skip commits older than this (seconds since epoch)
+  int threads = 0;                    // kHistory, kRange: planning threads (0: one per core)
 };
 
 inline constexpr const char* kCommitMessagePath = "<commit message>";
 
 Expected<GitPlan> plan_git(const std::string& repo_path, const GitOptions& options);
-
-std::string to_hex(const ObjectId& id);
 
 }  // namespace keyward::sources

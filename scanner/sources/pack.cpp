@@ -73,6 +73,7 @@ struct PackSet::Pack {
   Mapping idx;
   Mapping pack;
   std::uint32_t count = 0;
+  std::vector<std::uint32_t> fanout;  // [k]: how many ids have first two bytes below k; 65,537 entries
 
   Pack(const std::string& idx_path, const std::string& pack_path) : idx(idx_path), pack(pack_path) {}
 
@@ -86,15 +87,24 @@ struct PackSet::Pack {
     if (std::memcmp(pack.data(), "PACK", 4) != 0) return false;
     count = be32(idx.data() + 8 + std::size_t{255} * 4);
     const std::size_t needed = kIdxHeaderBytes + std::size_t{count} * (20 + 4 + 4) + 2 * kTrailerBytes;
-    return idx.size() >= needed && be32(pack.data() + 8) == count;
+    if (idx.size() < needed || be32(pack.data() + 8) != count) return false;
+    // The index's fanout narrows a search by the first byte; this one by the first two, so that a lookup in a
+    // large pack costs a few comparisons where it would cost a dozen cache misses.
+    fanout.assign(65537, 0);
+    for (std::uint32_t i = 0; i < count; ++i) {
+      const unsigned char* id = ids() + std::size_t{i} * 20;
+      ++fanout[(std::size_t{id[0]} << 8 | id[1]) + 1];
+    }
+    for (std::size_t k = 1; k < fanout.size(); ++k) fanout[k] += fanout[k - 1];
+    return true;
   }
 
   const unsigned char* ids() const { return idx.data() + kIdxHeaderBytes; }
 
   std::optional<std::uint64_t> find(const unsigned char* id) const {
-    const unsigned char* fanout = idx.data() + 8;
-    std::uint32_t lo = id[0] == 0 ? 0 : be32(fanout + std::size_t{id[0] - 1u} * 4);
-    std::uint32_t hi = be32(fanout + std::size_t{id[0]} * 4);
+    const std::size_t bucket = std::size_t{id[0]} << 8 | id[1];
+    std::uint32_t lo = fanout[bucket];
+    std::uint32_t hi = fanout[bucket + 1];
     while (lo < hi) {
       const std::uint32_t mid = lo + (hi - lo) / 2;
       const int order = std::memcmp(ids() + std::size_t{mid} * 20, id, 20);
@@ -254,26 +264,6 @@ bool apply_delta(std::string_view base, std::string_view delta, std::string& out
     }
   }
   return written == result_size;
-}
-
-const ObjectCache::Entry* ObjectCache::find(std::uint64_t key) {
-  const auto it = by_key_.find(key);
-  if (it == by_key_.end()) return nullptr;
-  order_.splice(order_.begin(), order_, it->second);
-  return &it->second->second;
-}
-
-void ObjectCache::add(std::uint64_t key, Entry entry) {
-  const std::size_t bytes = entry.bytes->size();
-  if (bytes > budget_bytes_ / 4 || by_key_.contains(key)) return;
-  order_.emplace_front(key, std::move(entry));
-  by_key_.emplace(key, order_.begin());
-  used_bytes_ += bytes;
-  while (used_bytes_ > budget_bytes_) {
-    used_bytes_ -= order_.back().second.bytes->size();
-    by_key_.erase(order_.back().first);
-    order_.pop_back();
-  }
 }
 
 PackSet PackSet::open(const std::string& objects_dir) {
@@ -496,6 +486,16 @@ std::vector<std::size_t> PackSet::read_tree(const PackReadPlan& plan, int root,
     if (!node.children.empty()) stack.push_back({.node = child, .bytes = std::move(result)});
   }
   return failed;
+}
+
+std::string to_hex(const ObjectId& id) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex(id.size() * 2, '0');
+  for (std::size_t i = 0; i < id.size(); ++i) {
+    hex[2 * i] = kDigits[id[i] >> 4];
+    hex[2 * i + 1] = kDigits[id[i] & 15];
+  }
+  return hex;
 }
 
 }  // namespace keyward::sources

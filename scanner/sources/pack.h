@@ -6,8 +6,8 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <functional>
-#include <list>
 #include <memory>
 #include <optional>
 #include <span>
@@ -19,6 +19,9 @@
 namespace keyward::sources {
 
 using ObjectId = std::array<unsigned char, 20>;
+
+// 40 lowercase hex digits.
+std::string to_hex(const ObjectId& id);
 
 // One object to decode: where it is stored, what it is a delta of, and which wanted objects it is.
 struct PackNode {
@@ -35,25 +38,61 @@ struct PackReadPlan {
   std::vector<std::size_t> unplanned;  // wanted objects in no pack here (loose, or an entry that does not parse)
 };
 
-// Decoded objects by their place in a pack, the least recently used dropped first to stay within a byte budget;
-// for reading many objects one by one in an order where each is a delta of one read before (trees, commit by
-// commit). Not thread-safe: one per reader.
-class ObjectCache {
+struct DecodedObject {
+  int type = 0;  // git's object type code: 1 commit, 2 tree, 3 blob, 4 tag
+  std::shared_ptr<const std::string> bytes;
+};
+
+// Decoded objects by a key (their place in a pack, or their id), within a byte budget: for reading many objects
+// one by one in an order where each is a delta of one read shortly before (trees, commit by commit). Two
+// generations stand in for an LRU list: a hit in the old one moves the entry to the young one, and when the young
+// one holds half the budget it becomes the old one, dropping the old one's rest. Not thread-safe: one per reader.
+template <typename Key, typename KeyHash = std::hash<Key>>
+class DecodedCache {
  public:
-  struct Entry {
-    int type = 0;  // git's object type code: 1 commit, 2 tree, 3 blob, 4 tag
-    std::shared_ptr<const std::string> bytes;
-  };
-  explicit ObjectCache(std::size_t budget_bytes) : budget_bytes_(budget_bytes) {}
-  const Entry* find(std::uint64_t key);
-  void add(std::uint64_t key, Entry entry);
+  using Entry = DecodedObject;
+  explicit DecodedCache(std::size_t budget_bytes) : budget_bytes_(budget_bytes) {}
+
+  // Valid until the next add.
+  const Entry* find(const Key& key) {
+    if (const auto young = young_.find(key); young != young_.end()) return &young->second;
+    const auto old = old_.find(key);
+    if (old == old_.end()) return nullptr;
+    Entry entry = std::move(old->second);
+    old_.erase(old);
+    young_bytes_ += entry.bytes->size();
+    return &young_.emplace(key, std::move(entry)).first->second;
+  }
+
+  void add(const Key& key, Entry entry) {
+    const std::size_t bytes = entry.bytes->size();
+    if (bytes > budget_bytes_ / 4 || young_.contains(key)) return;
+    if (young_bytes_ + bytes > budget_bytes_ / 2) {
+      old_ = std::move(young_);
+      young_.clear();
+      young_bytes_ = 0;
+    }
+    young_.emplace(key, std::move(entry));
+    young_bytes_ += bytes;
+  }
 
  private:
-  using Order = std::list<std::pair<std::uint64_t, Entry>>;
   std::size_t budget_bytes_;
-  std::size_t used_bytes_ = 0;
-  Order order_;  // most recently used first
-  std::unordered_map<std::uint64_t, Order::iterator> by_key_;
+  std::size_t young_bytes_ = 0;
+  std::unordered_map<Key, Entry, KeyHash> young_;
+  std::unordered_map<Key, Entry, KeyHash> old_;
+};
+
+// Objects by their place in a pack: (pack << 48) | offset.
+using ObjectCache = DecodedCache<std::uint64_t>;
+
+// An object id's first eight bytes: SHA-1 spreads them evenly, so they serve as its hash.
+struct ObjectIdHash {
+  std::size_t operator()(const ObjectId& id) const {
+    std::size_t h = 0;
+    std::memcpy(&h, id.data(), sizeof h);
+    return h;
+  }
 };
 
 class PackSet {
