@@ -175,11 +175,14 @@ void scan_git_bytes(const engine::RuleSet& rules, const sources::GitPlan& plan, 
   into.findings.erase(kept, into.findings.end());
 }
 
-// Reads one item on its own (a commit message, a working-tree file, or a blob through libgit2) and scans it.
+// Reads one item on its own (a commit message, a working-tree file, a blob planning read already, or a blob through
+// libgit2) and scans it.
 void scan_git_item(const engine::RuleSet& rules, const sources::GitPlan& plan, const sources::GitItem& item,
                    const ScanOptions& options, WorkerState& state) {
   std::string_view bytes = item.text;
-  if (!item.disk_path.empty()) {
+  if (item.bytes) {
+    bytes = *item.bytes;
+  } else if (!item.disk_path.empty()) {
     const auto loaded = load_counted(item.disk_path, item.path, options, state);
     if (!loaded) return;
     bytes = *loaded;
@@ -227,7 +230,7 @@ report::Report scan_git(const engine::RuleSet& rules, const sources::GitPlan& pl
   std::vector<sources::ObjectId> wanted;
   std::vector<std::size_t> wanted_item;
   for (std::size_t i = 0; i < plan.items.size(); ++i) {
-    if (plan.items[i].blob && plan.items[i].disk_path.empty()) {
+    if (plan.items[i].blob && !plan.items[i].bytes && plan.items[i].disk_path.empty()) {
       wanted.push_back(*plan.items[i].blob);
       wanted_item.push_back(i);
     }

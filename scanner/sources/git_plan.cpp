@@ -101,6 +101,7 @@ struct PlanBuilder {
       }
       if (side == NewSide::kObjects && git_oid_is_zero(&delta->new_file.id)) continue;
       GitItem item{.blob = side == NewSide::kObjects ? std::optional(to_id(delta->new_file.id)) : std::nullopt,
+                   .bytes = nullptr,
                    .text = {},
                    .disk_path = side == NewSide::kWorkdir ? workdir(repo) + delta->new_file.path : std::string(),
                    .path = delta->new_file.path,

@@ -26,6 +26,7 @@ enum class LineFilter { kAllLines, kAddedLines };
 
 struct GitItem {
   std::optional<ObjectId> blob;  // unset: the bytes are `text` (a commit message) or the file at `disk_path`
+  std::shared_ptr<const std::string> bytes;  // the blob's bytes when planning read them already (a range's diffs)
   std::string text;
   std::string disk_path;  // a working-tree file (unstaged or untracked), read from disk
   std::string path;

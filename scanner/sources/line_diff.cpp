@@ -6,6 +6,9 @@
 #include <functional>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
+
+#include "scanner/sources/git_objects.h"
 
 namespace keyward::sources {
 namespace {
@@ -60,17 +63,39 @@ double similarity(const LineCounts& from, std::string_view to) {
 }  // namespace
 
 std::vector<int> added_lines(std::string_view before, std::string_view after) {
+  // Most edits touch a few lines of a large file: the whole lines both versions share at their start and at their
+  // end are left out, and the diff works on the middle alone (git's diff trims the same lines, but only after
+  // hashing every line of both versions).
+  std::size_t head = common_prefix(before, after);
+  if (head == before.size() && head == after.size()) return {};
+  if (head > 0) {
+    const std::size_t newline = after.rfind('\n', head - 1);
+    head = newline == std::string_view::npos ? 0 : newline + 1;  // a line start, and the same one in both
+  }
+  const std::size_t shared = common_suffix(before.substr(head), after.substr(head));
+  std::size_t tail = after.size() - shared;  // where the middle ends in `after`: a line start in both versions
+  const std::size_t tail_before = before.size() - shared;
+  const bool starts_line = tail == head || (after[tail - 1] == '\n' && before[tail_before - 1] == '\n');
+  if (!starts_line) {
+    const std::size_t newline = after.find('\n', tail);
+    tail = newline == std::string_view::npos ? after.size() : newline + 1;
+  }
+  const std::string_view new_middle = after.substr(head, tail - head);
+  const std::string_view old_middle = before.substr(head, before.size() - (after.size() - tail) - head);
   std::vector<int> lines;
+  if (new_middle.empty()) return lines;
   git_diff_options options = GIT_DIFF_OPTIONS_INIT;
   options.context_lines = 0;
   options.interhunk_lines = 0;
   options.flags = GIT_DIFF_FORCE_TEXT;  // the caller has decided it is text
-  if (git_diff_buffers(before.data(), before.size(), nullptr, after.data(), after.size(), nullptr, &options, nullptr,
-                       nullptr, on_hunk, nullptr, &lines) < 0) {
+  if (git_diff_buffers(old_middle.data(), old_middle.size(), nullptr, new_middle.data(), new_middle.size(), nullptr,
+                       &options, nullptr, nullptr, on_hunk, nullptr, &lines) < 0) {
     return all_lines(after);  // cannot diff: every line counts, so nothing is missed
   }
   std::sort(lines.begin(), lines.end());
   lines.erase(std::unique(lines.begin(), lines.end()), lines.end());
+  const auto lines_above = static_cast<int>(std::count(after.begin(), after.begin() + static_cast<long>(head), '\n'));
+  for (int& line : lines) line += lines_above;
   return lines;
 }
 
@@ -108,10 +133,19 @@ std::vector<std::pair<std::size_t, std::size_t>> pair_renames(std::span<const st
   return pairs;
 }
 
-std::vector<int> intersect_lines(const std::vector<int>& a, const std::vector<int>& b) {
-  std::vector<int> both;
-  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(both));
-  return both;
+std::vector<int> lines_not_in(const std::vector<int>& lines, std::string_view text, std::string_view other) {
+  if (lines.empty()) return {};
+  std::unordered_set<std::string_view> known;
+  for_each_line(other, [&](std::string_view line) { known.insert(line); });
+  std::vector<int> kept;
+  auto wanted = lines.begin();
+  int number = 0;
+  for_each_line(text, [&](std::string_view line) {
+    if (wanted == lines.end() || ++number != *wanted) return;
+    ++wanted;
+    if (!known.contains(line)) kept.push_back(number);
+  });
+  return kept;
 }
 
 }  // namespace keyward::sources

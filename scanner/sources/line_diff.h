@@ -23,7 +23,8 @@ std::vector<int> all_lines(std::string_view text);
 std::vector<std::pair<std::size_t, std::size_t>> pair_renames(std::span<const std::string_view> added,
                                                               std::span<const std::string_view> removed);
 
-// Sorted line numbers present in both.
-std::vector<int> intersect_lines(const std::vector<int>& a, const std::vector<int>& b);
+// Those of `lines` (sorted numbers of lines of `text`) whose content is no line of `other`: what a merge adds beyond
+// its first parent's diff must also come from none of its other parents.
+std::vector<int> lines_not_in(const std::vector<int>& lines, std::string_view text, std::string_view other);
 
 }  // namespace keyward::sources

@@ -232,8 +232,10 @@ bool apply_delta(std::string_view base, std::string_view delta, std::string& out
   std::uint64_t base_size = 0, result_size = 0;
   if (!read_varint(delta, pos, base_size) || !read_varint(delta, pos, result_size)) return false;
   if (base_size != base.size() || result_size > (std::uint64_t{1} << 40)) return false;
-  out.resize(result_size);
-  std::size_t written = 0;
+  // Appended piece by piece into reserved room: no pass to zero the result first. The reserve is bounded by what
+  // the delta can make: each of its bytes copies at most 64 KiB or inserts one byte.
+  out.clear();
+  out.reserve(std::min<std::uint64_t>(result_size, std::uint64_t{delta.size()} * 0x10000));
   while (pos < delta.size()) {
     const auto command = static_cast<unsigned char>(delta[pos++]);
     if (command & 0x80) {  // copy from the base: offset and size bytes present per flag bit
@@ -251,19 +253,17 @@ bool apply_delta(std::string_view base, std::string_view delta, std::string& out
         }
       }
       if (size == 0) size = 0x10000;
-      if (offset + size > base.size() || size > result_size - written) return false;
-      std::memcpy(out.data() + written, base.data() + offset, size);
-      written += size;
+      if (offset + size > base.size() || size > result_size - out.size()) return false;
+      out.append(base.data() + offset, size);
     } else if (command != 0) {  // insert the next `command` bytes
-      if (pos + command > delta.size() || command > result_size - written) return false;
-      std::memcpy(out.data() + written, delta.data() + pos, command);
+      if (pos + command > delta.size() || command > result_size - out.size()) return false;
+      out.append(delta.data() + pos, command);
       pos += command;
-      written += command;
     } else {
       return false;  // reserved
     }
   }
-  return written == result_size;
+  return out.size() == result_size;
 }
 
 PackSet PackSet::open(const std::string& objects_dir) {
