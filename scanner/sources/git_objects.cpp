@@ -87,13 +87,33 @@ struct EntryShape {
 
 std::size_t entry_length(std::string_view rest, EntryShape& shape) {
   const std::size_t size = rest.size();
-  std::size_t i = 0;
-  while (i < size && i < 7 && rest[i] != ' ') ++i;
-  if (i == 0 || i == size || rest[i] != ' ') return 0;
-  shape.mode = i;
-  std::size_t nul = i + 1;
-  while (nul < size && rest[nul] != '\0') ++nul;
-  if (nul == i + 1 || nul == size || size - nul - 1 < 20) return 0;
+  const char* p = rest.data();
+  std::size_t mode = 0;
+  if (size > 6 && p[5] == ' ' && p[0] == '4') {  // "40000 ": a tree
+    mode = 5;
+  } else if (size > 7 && p[6] == ' ') {  // "100644 ", "100755 ", "120000 ", "160000 "
+    mode = 6;
+  } else {
+    while (mode < size && mode < 7 && p[mode] != ' ') ++mode;
+    if (mode == 0 || mode == size || p[mode] != ' ') return 0;
+  }
+  shape.mode = mode;
+  // The NUL after the name, eight bytes at a time: an entry has 20 bytes of id after it, so the words read stay
+  // inside a well-formed tree; near the end the search goes byte by byte.
+  std::size_t nul = mode + 1;
+  if constexpr (std::endian::native == std::endian::little) {
+    for (; nul + 8 <= size; nul += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, p + nul, 8);
+      const std::uint64_t zero = (word - 0x0101010101010101ull) & ~word & 0x8080808080808080ull;
+      if (zero != 0) {
+        nul += static_cast<std::size_t>(std::countr_zero(zero) / 8);
+        break;
+      }
+    }
+  }
+  while (nul < size && p[nul] != '\0') ++nul;
+  if (nul == mode + 1 || nul == size || size - nul - 1 < 20) return 0;
   shape.name_end = nul;
   return nul + 1 + 20;
 }

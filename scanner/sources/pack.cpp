@@ -468,22 +468,28 @@ std::vector<std::size_t> PackSet::read_tree(const PackReadPlan& plan, int root,
   for (const std::size_t w : plan.nodes[static_cast<std::size_t>(root)].wanted) visit(w, bytes);
   stack.push_back({.node = root, .bytes = std::move(bytes)});
   std::string delta;
+  std::vector<std::string> spare;  // buffers of finished frames, reused: no allocation per object
   while (!stack.empty()) {
     Frame& top = stack.back();
     const PackNode& parent = plan.nodes[static_cast<std::size_t>(top.node)];
     if (top.next_child == parent.children.size()) {
+      spare.push_back(std::move(top.bytes));
       stack.pop_back();
       continue;
     }
     const int child = parent.children[top.next_child++];
     const PackNode& node = plan.nodes[static_cast<std::size_t>(child)];
-    std::string result;
+    if (spare.empty()) spare.emplace_back();
+    std::string& result = spare.back();
     if (!inflate_node(node, Stored::kDelta, delta) || !apply_delta(top.bytes, delta, result)) {
       fail_subtree(child);
       continue;
     }
     for (const std::size_t w : node.wanted) visit(w, result);
-    if (!node.children.empty()) stack.push_back({.node = child, .bytes = std::move(result)});
+    if (!node.children.empty()) {
+      stack.push_back({.node = child, .bytes = std::move(result)});
+      spare.pop_back();
+    }
   }
   return failed;
 }
