@@ -24,6 +24,7 @@ namespace {
 struct WorkerState {
   std::optional<engine::Scratch> scratch;
   std::string buffer;
+  sources::Inflater inflater;  // git scans: the zlib stream of this worker's pack reads
   report::Report partial;
 };
 
@@ -277,10 +278,11 @@ report::Report scan_git(const engine::RuleSet& rules, const sources::GitPlan& pl
         auto& state = workers[static_cast<std::size_t>(worker)];
         counted(state, [&] {
           std::uint64_t scanned = 0;
-          const auto failed = plan.packs->read_tree(packed, root, [&](std::size_t w, std::string_view bytes) {
-            scan_git_bytes(rules, plan, plan.items[wanted_item[w]], bytes, options, state);
-            ++scanned;
-          });
+          const auto failed =
+              plan.packs->read_tree(packed, root, state.inflater, [&](std::size_t w, std::string_view bytes) {
+                scan_git_bytes(rules, plan, plan.items[wanted_item[w]], bytes, options, state);
+                ++scanned;
+              });
           // A corrupt pack entry: libgit2 reads the object or says why it cannot.
           for (const std::size_t w : failed) scan_git_item(rules, plan, plan.items[wanted_item[w]], options, state);
           return scanned + failed.size();

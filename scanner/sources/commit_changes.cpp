@@ -61,10 +61,11 @@ class BlobWindow {
     const PackReadPlan plan = readers.packs().plan(ids_);
     std::vector<std::size_t> unplanned = plan.unplanned;
     std::mutex failed_lock;
-    for_each_task(readers.threads(), plan.roots.size(), [&](std::size_t task, int) {
-      const auto failed = readers.packs().read_tree(plan, plan.roots[task], [&](std::size_t w, std::string_view b) {
-        bytes_[w] = std::make_shared<const std::string>(b);
-      });
+    for_each_task(readers.threads(), plan.roots.size(), [&](std::size_t task, int worker) {
+      Inflater& inflater = readers.of(worker).inflater();
+      const auto failed = readers.packs().read_tree(
+          plan, plan.roots[task], inflater,
+          [&](std::size_t w, std::string_view b) { bytes_[w] = std::make_shared<const std::string>(b); });
       if (!failed.empty()) {  // a corrupt entry: the reader (libgit2) reads the object or says why it cannot
         std::lock_guard guard(failed_lock);
         unplanned.insert(unplanned.end(), failed.begin(), failed.end());

@@ -40,7 +40,7 @@ Expected<std::shared_ptr<const std::string>> ObjectReader::read(const ObjectId& 
     return object.bytes;
   };
   if (const DecodedObject* hit = by_id_.find(id)) return typed(*hit);
-  std::optional<DecodedObject> object = packs_.read(id, by_place_);
+  std::optional<DecodedObject> object = packs_.read(id, by_place_, inflater_);
   if (!object) {  // not packed here, or an entry the pack reader cannot decode: libgit2 reads it or says why not
     git_oid oid{};
     std::copy(id.begin(), id.end(), std::begin(oid.id));

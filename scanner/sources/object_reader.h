@@ -24,12 +24,15 @@ class ObjectReader {
 
   // The object's bytes; the error says why not (missing, corrupt, not of `type`).
   Expected<std::shared_ptr<const std::string>> read(const ObjectId& id, ObjectType type);
+  // This reader's zlib stream, for the pack reads its thread makes otherwise (a delta tree of blobs).
+  Inflater& inflater() { return inflater_; }
 
  private:
   const PackSet& packs_;
   git_odb* odb_;
   ObjectCache by_place_;
   DecodedCache<ObjectId, ObjectIdHash> by_id_;
+  Inflater inflater_;
 };
 
 }  // namespace keyward::sources

@@ -166,54 +166,6 @@ struct PackSet::Pack {
 
 namespace {
 
-// One zlib stream per reader, reset between entries.
-class Inflater {
- public:
-  Inflater() { ok_ = inflateInit(&stream_) == Z_OK; }
-  ~Inflater() {
-    if (ok_) inflateEnd(&stream_);
-  }
-  Inflater(const Inflater&) = delete;
-  Inflater& operator=(const Inflater&) = delete;
-
-  // Inflates the stream at `at` (within `data` of `size` bytes) into exactly `expected` bytes.
-  bool inflate_to(const unsigned char* data, std::uint64_t size, std::uint64_t at, std::uint64_t expected,
-                  std::string& out) {
-    if (!ok_ || inflateReset(&stream_) != Z_OK || at >= size) return false;
-    out.resize(expected);
-    stream_.next_out = reinterpret_cast<Bytef*>(out.data());
-    stream_.avail_out = 0;
-    std::uint64_t in_left = size - at;
-    std::uint64_t out_left = expected;
-    stream_.next_in = const_cast<Bytef*>(data + at);
-    stream_.avail_in = 0;
-    for (;;) {
-      if (stream_.avail_in == 0) {
-        stream_.avail_in = static_cast<uInt>(std::min<std::uint64_t>(in_left, UINT_MAX));
-        in_left -= stream_.avail_in;
-      }
-      if (stream_.avail_out == 0) {
-        // One spare byte past the expected size: a stream longer than its header says is corrupt.
-        stream_.avail_out = static_cast<uInt>(std::min<std::uint64_t>(out_left, UINT_MAX));
-        out_left -= stream_.avail_out;
-        if (stream_.avail_out == 0) {
-          stream_.next_out = spare_;
-          stream_.avail_out = 1;
-        }
-      }
-      const int status = ::inflate(&stream_, Z_NO_FLUSH);
-      if (status == Z_STREAM_END) return stream_.total_out == expected;
-      if (status != Z_OK || stream_.next_out == spare_ + 1) return false;
-      if (stream_.avail_in == 0 && in_left == 0) return false;
-    }
-  }
-
- private:
-  z_stream stream_{};
-  bool ok_ = false;
-  Bytef spare_[1] = {};
-};
-
 bool read_varint(std::string_view data, std::size_t& pos, std::uint64_t& value) {
   value = 0;
   for (int shift = 0; shift < 64; shift += 7) {
@@ -226,6 +178,53 @@ bool read_varint(std::string_view data, std::size_t& pos, std::uint64_t& value) 
 }
 
 }  // namespace
+
+struct Inflater::Stream {
+  z_stream zlib{};
+  bool ok = false;
+  Bytef spare[1] = {};
+};
+
+Inflater::Inflater() : stream_(std::make_unique<Stream>()) { stream_->ok = inflateInit(&stream_->zlib) == Z_OK; }
+
+Inflater::~Inflater() {
+  if (stream_->ok) inflateEnd(&stream_->zlib);
+}
+
+bool Inflater::inflate_to(const unsigned char* data, std::uint64_t size, std::uint64_t at, std::uint64_t expected,
+                          std::string& out) {
+  z_stream& zs = stream_->zlib;
+  if (!stream_->ok || inflateReset(&zs) != Z_OK || at >= size) return false;
+  // zlib cannot inflate more than about 1032 bytes from one: a larger size in a header is a lie, refused before
+  // memory is asked for it.
+  if (expected / 1032 > size - at) return false;
+  out.resize(expected);
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = 0;
+  std::uint64_t in_left = size - at;
+  std::uint64_t out_left = expected;
+  zs.next_in = const_cast<Bytef*>(data + at);
+  zs.avail_in = 0;
+  for (;;) {
+    if (zs.avail_in == 0) {
+      zs.avail_in = static_cast<uInt>(std::min<std::uint64_t>(in_left, UINT_MAX));
+      in_left -= zs.avail_in;
+    }
+    if (zs.avail_out == 0) {
+      // One spare byte past the expected size: a stream longer than its header says is corrupt.
+      zs.avail_out = static_cast<uInt>(std::min<std::uint64_t>(out_left, UINT_MAX));
+      out_left -= zs.avail_out;
+      if (zs.avail_out == 0) {
+        zs.next_out = stream_->spare;
+        zs.avail_out = 1;
+      }
+    }
+    const int status = ::inflate(&zs, Z_NO_FLUSH);
+    if (status == Z_STREAM_END) return zs.total_out == expected;
+    if (status != Z_OK || zs.next_out == stream_->spare + 1) return false;
+    if (zs.avail_in == 0 && in_left == 0) return false;
+  }
+}
 
 bool apply_delta(std::string_view base, std::string_view delta, std::string& out) {
   std::size_t pos = 0;
@@ -368,7 +367,7 @@ PackReadPlan PackSet::plan(std::span<const ObjectId> wanted) const {
   return plan;
 }
 
-std::optional<ObjectCache::Entry> PackSet::read(const ObjectId& id, ObjectCache& cache) const {
+std::optional<ObjectCache::Entry> PackSet::read(const ObjectId& id, ObjectCache& cache, Inflater& inflater) const {
   std::optional<std::pair<std::uint32_t, std::uint64_t>> at;
   for (std::uint32_t p = 0; p < packs_.size() && !at; ++p) {
     if (auto offset = packs_[p]->find(id.data())) at = std::pair{p, *offset};
@@ -382,7 +381,6 @@ std::optional<ObjectCache::Entry> PackSet::read(const ObjectId& id, ObjectCache&
   };
   std::vector<Step> chain;
   ObjectCache::Entry current;
-  Inflater inflater;
   for (;;) {
     if (chain.size() >= static_cast<std::size_t>(kMaxChainLength)) return std::nullopt;
     const std::uint64_t key = location_key(at->first, at->second);
@@ -431,7 +429,7 @@ std::optional<ObjectCache::Entry> PackSet::read(const ObjectId& id, ObjectCache&
   return current;
 }
 
-std::vector<std::size_t> PackSet::read_tree(const PackReadPlan& plan, int root,
+std::vector<std::size_t> PackSet::read_tree(const PackReadPlan& plan, int root, Inflater& inflater,
                                             const std::function<void(std::size_t, std::string_view)>& visit) const {
   std::vector<std::size_t> failed;
   auto fail_subtree = [&](int top) {
@@ -443,7 +441,6 @@ std::vector<std::size_t> PackSet::read_tree(const PackReadPlan& plan, int root,
       pending.insert(pending.end(), node.children.begin(), node.children.end());
     }
   };
-  Inflater inflater;
   auto inflate_node = [&](const PackNode& node, Stored stored, std::string& out) {
     const Pack& pack = *packs_[node.pack];
     const auto header = pack.header(node.offset);

@@ -95,6 +95,24 @@ struct ObjectIdHash {
   }
 };
 
+// One zlib stream, reset from object to object: making one costs more than inflating a small object. Not
+// thread-safe: one per reader.
+class Inflater {
+ public:
+  Inflater();
+  ~Inflater();
+  Inflater(const Inflater&) = delete;
+  Inflater& operator=(const Inflater&) = delete;
+  // Inflates the stream at `at` (within `data` of `size` bytes) into exactly `expected` bytes; false when the
+  // stream is corrupt, shorter or longer, or could not make that many bytes from what is left of the data.
+  bool inflate_to(const unsigned char* data, std::uint64_t size, std::uint64_t at, std::uint64_t expected,
+                  std::string& out);
+
+ private:
+  struct Stream;
+  std::unique_ptr<Stream> stream_;
+};
+
 class PackSet {
  public:
   struct Pack;
@@ -108,14 +126,14 @@ class PackSet {
   // Which nodes must be decoded to produce each wanted object, as a forest of delta chains.
   PackReadPlan plan(std::span<const ObjectId> wanted) const;
 
-  // Decodes `root` and the planned nodes below it depth-first, each delta applied once to its base, and calls
-  // `visit(wanted index, bytes)` for every wanted object among them. Returns the wanted indices it could not
-  // decode (a corrupt entry). Safe to call from many threads at once, on different roots.
   // One object and its type, through `cache`: every base decoded on the way is cached too. Empty when the object
   // is in no pack here or its entry is corrupt.
-  std::optional<ObjectCache::Entry> read(const ObjectId& id, ObjectCache& cache) const;
+  std::optional<ObjectCache::Entry> read(const ObjectId& id, ObjectCache& cache, Inflater& inflater) const;
 
-  std::vector<std::size_t> read_tree(const PackReadPlan& plan, int root,
+  // Decodes `root` and the planned nodes below it depth-first, each delta applied once to its base, and calls
+  // `visit(wanted index, bytes)` for every wanted object among them. Returns the wanted indices it could not
+  // decode (a corrupt entry). Safe to call from many threads at once, on different roots (each its inflater).
+  std::vector<std::size_t> read_tree(const PackReadPlan& plan, int root, Inflater& inflater,
                                      const std::function<void(std::size_t, std::string_view)>& visit) const;
 
  private:

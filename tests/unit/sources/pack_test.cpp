@@ -72,8 +72,9 @@ struct Decoded {
 
 Decoded decode_all(const PackSet& packs, const PackReadPlan& plan) {
   Decoded out;
+  Inflater inflater;
   for (const int root : plan.roots) {
-    const auto failed = packs.read_tree(plan, root, [&](std::size_t w, std::string_view bytes) {
+    const auto failed = packs.read_tree(plan, root, inflater, [&](std::size_t w, std::string_view bytes) {
       EXPECT_TRUE(out.bytes.emplace(w, std::string(bytes)).second) << "wanted object " << w << " delivered twice";
     });
     out.failed.insert(out.failed.end(), failed.begin(), failed.end());
@@ -128,10 +129,11 @@ TEST(PackSet, DecodesEveryBlobOfARepackedRepositoryAsGitDoes) {
 
   // One by one through a small cache, newest first and oldest first: the same bytes.
   ObjectCache cache(std::size_t{64} * 1024);
+  Inflater inflater;
   for (int pass = 0; pass < 2; ++pass) {
     for (std::size_t i = 0; i < wanted.size(); ++i) {
       const std::size_t w = pass == 0 ? i : wanted.size() - 1 - i;
-      const auto object = packs.read(wanted[w], cache);
+      const auto object = packs.read(wanted[w], cache, inflater);
       ASSERT_TRUE(object.has_value()) << wanted_hex[w];
       EXPECT_EQ(object->type, 3);
       EXPECT_EQ(*object->bytes, expected.at(wanted_hex[w]));
@@ -151,7 +153,8 @@ TEST(PackSet, HandsBackObjectsThatAreNotInAPack) {
   EXPECT_EQ(plan.unplanned, std::vector<std::size_t>{0});
   EXPECT_TRUE(plan.roots.empty());
   ObjectCache cache(1024);
-  EXPECT_FALSE(packs.read(wanted[0], cache).has_value());
+  Inflater inflater;
+  EXPECT_FALSE(packs.read(wanted[0], cache, inflater).has_value());
   EXPECT_TRUE(PackSet::open(repo.path() + "/no-such-dir").plan(wanted).roots.empty());
 }
 
