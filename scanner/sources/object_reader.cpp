@@ -39,7 +39,8 @@ Expected<std::shared_ptr<const std::string>> ObjectReader::read(const ObjectId& 
     }
     return object.bytes;
   };
-  if (const DecodedObject* hit = by_id_.find(id)) return typed(*hit);
+  const bool tree = type == ObjectType::kTree;  // only trees are read twice: as a commit's, then as its parent's
+  if (const DecodedObject* hit = tree ? by_id_.find(id) : nullptr) return typed(*hit);
   std::optional<DecodedObject> object = packs_.read(id, by_place_, inflater_);
   if (!object) {  // not packed here, or an entry the pack reader cannot decode: libgit2 reads it or says why not
     git_oid oid{};
@@ -52,7 +53,7 @@ Expected<std::shared_ptr<const std::string>> ObjectReader::read(const ObjectId& 
                            .bytes = std::make_shared<const std::string>(data, git_odb_object_size(raw))};
     git_odb_object_free(raw);
   }
-  if (object->type != static_cast<int>(ObjectType::kBlob)) by_id_.add(id, *object);  // blobs are read once
+  if (tree && object->type == static_cast<int>(ObjectType::kTree)) by_id_.add(id, *object);
   return typed(*object);
 }
 

@@ -398,7 +398,9 @@ std::optional<ObjectCache::Entry> PackSet::read(const ObjectId& id, ObjectCache&
         return std::nullopt;
       }
       current = {.type = header->type, .bytes = std::move(bytes)};
-      cache.add(key, current);
+      // A commit or tag read whole is read once: caching it would only push out the trees and blobs that are
+      // delta bases. A base on the way to the wanted object (below) is cached whatever it is.
+      if (!chain.empty() || (header->type != kCommit && header->type != kTag)) cache.add(key, current);
       break;
     }
     chain.push_back({.pack = at->first, .offset = at->second, .header = *header});
