@@ -27,18 +27,36 @@ struct WorkerState {
   report::Report partial;
 };
 
+// Runs one item's work; whatever it throws (a library, a rule's check, a bug on odd content) becomes a diagnostic
+// naming the item, and the scan goes on with every other item. main turns any diagnostic into exit 2.
+template <typename Body>
+void contained(std::string_view origin, report::Report& into, const Body& body) {
+  try {
+    body();
+  } catch (const std::bad_alloc&) {
+    into.diagnostics.push_back({std::string(origin), "out of memory, not scanned"});
+  } catch (const std::exception& e) {
+    into.diagnostics.push_back({std::string(origin), fmt::format("internal error, not scanned: {}", e.what())});
+  } catch (...) {
+    into.diagnostics.push_back({std::string(origin), "internal error, not scanned"});
+  }
+}
+
 // Scans one loaded item into `into`: engine, then the per-item post-scan.
 void scan_item(const engine::RuleSet& rules, std::string_view path, std::string_view bytes, engine::Scratch& scratch,
                int max_decode_depth, report::Report& into) {
   ++into.stats.files;
   into.stats.bytes += bytes.size();
-  auto matches = engine::scan_decoded(rules, bytes, scratch, max_decode_depth);
-  if (!matches) {
-    into.diagnostics.push_back({std::string(path), matches.error().message});
-    return;
-  }
-  if (matches->empty()) return;
-  for (auto& finding : report::locate(rules, path, bytes, *matches)) into.findings.push_back(std::move(finding));
+  contained(path, into, [&] {
+    auto matches = engine::scan_decoded(rules, bytes, scratch, max_decode_depth);
+    if (!matches) {
+      into.diagnostics.push_back({std::string(path), matches.error().message});
+      return;
+    }
+    if (matches->empty()) return;
+    auto findings = report::locate(rules, path, bytes, *matches);
+    for (auto& finding : findings) into.findings.push_back(std::move(finding));
+  });
 }
 
 // Makes the worker's scratch on its first item; a failure is that item's diagnostic.
@@ -123,7 +141,8 @@ report::Report scan_paths(const engine::RuleSet& rules, const std::vector<std::s
         continue;
       }
       return [&rules, &options, &workers, path = std::move(item->path)](int worker) {
-        load_and_scan(rules, path, options, workers[static_cast<std::size_t>(worker)]);
+        auto& state = workers[static_cast<std::size_t>(worker)];
+        contained(path, state.partial, [&] { load_and_scan(rules, path, options, state); });
       };
     }
     return {};
@@ -191,6 +210,23 @@ void scan_git_item(const engine::RuleSet& rules, const sources::GitPlan& plan, c
     bytes = state.buffer;
   }
   scan_git_bytes(rules, plan, item, bytes, options, state);
+}
+
+// The wanted objects of `root`'s delta tree that `delivered` does not hold.
+std::vector<std::size_t> not_delivered(const sources::PackReadPlan& packed, int root,
+                                       std::vector<std::size_t> delivered) {
+  std::sort(delivered.begin(), delivered.end());
+  std::vector<std::size_t> out;
+  std::vector<int> pending{root};
+  while (!pending.empty()) {
+    const sources::PackNode& node = packed.nodes[static_cast<std::size_t>(pending.back())];
+    pending.pop_back();
+    for (const std::size_t w : node.wanted) {
+      if (!std::binary_search(delivered.begin(), delivered.end(), w)) out.push_back(w);
+    }
+    pending.insert(pending.end(), node.children.begin(), node.children.end());
+  }
+  return out;
 }
 
 // The same secret at the same path, found in several commits, is reported once: at the earliest of them.
@@ -273,14 +309,23 @@ report::Report scan_git(const engine::RuleSet& rules, const sources::GitPlan& pl
       return [&, root](int worker) {
         auto& state = workers[static_cast<std::size_t>(worker)];
         counted(state, [&] {
-          std::uint64_t scanned = 0;
-          const auto failed = plan.packs->read_tree(packed, root, [&](std::size_t w, std::string_view bytes) {
-            scan_git_bytes(rules, plan, plan.items[wanted_item[w]], bytes, options, state);
-            ++scanned;
-          });
+          std::vector<std::size_t> delivered, failed;
+          try {
+            failed = plan.packs->read_tree(packed, root, [&](std::size_t w, std::string_view bytes) {
+              delivered.push_back(w);
+              const sources::GitItem& item = plan.items[wanted_item[w]];
+              contained(item.path, state.partial, [&] { scan_git_bytes(rules, plan, item, bytes, options, state); });
+            });
+          } catch (...) {
+            // The pack reader stopped part-way: whatever it did not hand over is read on its own below.
+            failed = not_delivered(packed, root, delivered);
+          }
           // A corrupt pack entry: libgit2 reads the object or says why it cannot.
-          for (const std::size_t w : failed) scan_git_item(rules, plan, plan.items[wanted_item[w]], options, state);
-          return scanned + failed.size();
+          for (const std::size_t w : failed) {
+            const sources::GitItem& item = plan.items[wanted_item[w]];
+            contained(item.path, state.partial, [&] { scan_git_item(rules, plan, item, options, state); });
+          }
+          return std::uint64_t{delivered.size() + failed.size()};
         });
       };
     }
@@ -289,7 +334,7 @@ report::Report scan_git(const engine::RuleSet& rules, const sources::GitPlan& pl
     return [&, item](int worker) {
       auto& state = workers[static_cast<std::size_t>(worker)];
       counted(state, [&] {
-        scan_git_item(rules, plan, *item, options, state);
+        contained(item->path, state.partial, [&] { scan_git_item(rules, plan, *item, options, state); });
         return std::uint64_t{1};
       });
     };
