@@ -133,6 +133,18 @@ re2::StringPiece secret_capture(const CompiledRule& rule, const std::vector<re2:
   return captures[0];
 }
 
+// A window that begins at its line's start may reach back over the rule's window before it, on the same line:
+// a match both find is kept once. The rule's matches so far are the last ones of `out`, by increasing start.
+bool found_already(const std::vector<Match>& out, const Match& match) {
+  for (auto it = out.rbegin(); it != out.rend() && it->rule == match.rule && it->start >= match.start; ++it) {
+    if (it->start == match.start && it->end == match.end && it->secret_start == match.secret_start &&
+        it->secret_end == match.secret_end) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void confirm(const RuleSet& rules, std::uint32_t rule_index, const HitRegion& region, std::string_view bytes,
              const Scratch& scratch, const Item& item, std::vector<Match>& out) {
   const CompiledRule& rule = rules.rules()[rule_index];
@@ -172,7 +184,7 @@ void confirm(const RuleSet& rules, std::uint32_t rule_index, const HitRegion& re
                               .line = searches_lines(rule.allowlists) || searches_lines(rules.global_allowlists())
                                           ? line_around(bytes, start, end)
                                           : std::string_view()};
-    if (!candidate_passes(rules, rule, candidate, item, match.entropy)) continue;
+    if (!candidate_passes(rules, rule, candidate, item, match.entropy) || found_already(out, match)) continue;
     out.push_back(match);
   }
 }

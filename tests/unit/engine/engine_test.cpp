@@ -129,6 +129,16 @@ TEST(Engine, APathNarrowedRuleRunsOnlyOnItsPaths) {
   EXPECT_EQ(scan(set, text, *scratch)->size(), 0u);
 }
 
+// Two matches on one line, farther apart than the rule's longest match: the second hit's window begins at the
+// line's start and used to find the first match again, reporting it twice.
+TEST(Engine, TwoMatchesOnALineFartherApartThanTheirWindowAreEachFoundOnce) {
+  const auto set = compile({rule("tok", R"(tok_([a-z]{6}))")});
+  const auto matches = scan_text(set, "tok_abcdef xxxxxxxxxxxxxxxxxxxxxxx tok_ghijkl tok_mnopqr\ntok_stuvwx");
+  std::vector<std::size_t> starts;
+  for (const auto& m : matches) starts.push_back(m.start);
+  EXPECT_EQ(starts, (std::vector<std::size_t>{0, 35, 46, 57}));
+}
+
 TEST(Engine, FallbackRuleYieldsToASpecificRuleOnTheSameSecret) {
   Rule generic = rule("generic", R"re(token\s*=\s*"([^"]{8,})")re");
   generic.fallback = true;
