@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "tests/e2e/fixtures.h"
 #include "tests/support/git_repo.h"
@@ -326,6 +327,64 @@ TEST(GitleaksE2E, CommitAllowlistsAllowWhatTheListedCommitsIntroduced) {
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_EQ(run.err.find("note:"), std::string::npos) << run.err;
   EXPECT_EQ(finding_keys(run.out), (std::vector<std::string>{"two.env:1:mistral-api-key"})) << run.out;
+}
+
+#ifdef KEYWARD_GITLEAKS_REPO
+// gitleaks' repository (tests/CMakeLists.txt, KEYWARD_GITLEAKS_REPO): its default config is read from it at test
+// time, never committed here (it carries example secrets).
+std::string write_gitleaks_default_config(const TempDir& dir) {
+  const auto show = run_process({"/usr/bin/git", "-C", KEYWARD_GITLEAKS_REPO, "show", "HEAD:config/gitleaks.toml"});
+  EXPECT_EQ(show.exit_code, 0) << show.err;
+  return dir.write("gitleaks.toml", show.out);
+}
+#endif
+
+// Issue 18's regression, with gitleaks' own default config: the YAML line is a finding and the exit code 1, with
+// or without decoding; in a .tf file too, where two rules' secrets overlap and the text report used to throw.
+TEST(GitleaksDefaultConfigE2E, TheIssuesYamlLineIsAFindingAndExitOne) {
+#ifndef KEYWARD_GITLEAKS_REPO
+  GTEST_SKIP() << "configure with -DKEYWARD_GITLEAKS_REPO=<gitleaks repository> to run it";
+#else
+  TempDir dir;
+  const std::string config = write_gitleaks_default_config(dir);
+  const std::string yaml = "kind: Secret\n\tpassword: \"" + std::string("UyFCXCpk") + "JHpEc2I9\"\n";
+  dir.write("tree/a.yaml", yaml);
+  dir.write("tree/main.tf", yaml);
+  for (const char* depth : {"0", "2"}) {
+    const auto run =
+        run_keyward({"scan", "--config", config, "--max-decode-depth", depth, "tree"}, {.cwd = dir.path()});
+    EXPECT_EQ(run.exit_code, 1) << run.err;
+    EXPECT_EQ(run.err.find("error"), std::string::npos) << run.err;
+    EXPECT_EQ(run.err.find("note:"), std::string::npos) << run.err;
+    EXPECT_NE(run.out.find("tree/a.yaml:2:13: generic-api-key"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("tree/main.tf:2:12: hashicorp-tf-password"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("tree/main.tf:2:13: generic-api-key"), std::string::npos) << run.out;
+    EXPECT_EQ(run.out.find("tree/a.yaml:2:12: hashicorp-tf-password"), std::string::npos) << run.out;  // path: .tf
+  }
+#endif
+}
+
+// gitleaks' own repository with its own default config, as a gitleaks user switching would try first: findings
+// (its test data holds many), exit 1, no error and no note about a key of the config.
+TEST(GitleaksDefaultConfigE2E, GitleaksOwnRepositoryExitsOneWithNoErrorAndNoNote) {
+#ifndef KEYWARD_GITLEAKS_REPO
+  GTEST_SKIP() << "configure with -DKEYWARD_GITLEAKS_REPO=<gitleaks repository> to run it";
+#else
+  TempDir dir;
+  const std::string config = write_gitleaks_default_config(dir);
+  const auto archive = run_process({"/usr/bin/git", "-C", KEYWARD_GITLEAKS_REPO, "archive", "--format=tar", "HEAD"});
+  ASSERT_EQ(archive.exit_code, 0) << archive.err;
+  std::filesystem::create_directories(dir / "gitleaks");
+  ProcessOptions untar;
+  untar.stdin_bytes = archive.out;
+  const auto extracted = run_process({"/bin/tar", "-x", "-C", dir / "gitleaks"}, untar);
+  ASSERT_EQ(extracted.exit_code, 0) << extracted.err;
+  const auto run = run_keyward({"scan", "--config", config, "--format", "json", "gitleaks"}, {.cwd = dir.path()});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_EQ(run.err.find("error"), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find("note:"), std::string::npos) << run.err;
+  EXPECT_GT(finding_keys(run.out).size(), 100u) << run.err;
+#endif
 }
 
 }  // namespace
