@@ -198,6 +198,10 @@ void scan_git_bytes(const engine::RuleSet& rules, const sources::GitPlan& plan, 
   if (!has_scratch(rules, state, item.path)) return;
   const sources::CommitInfo* commit = commit_of(plan, item);
   const engine::Item where = engine_item(item, commit);
+  if (engine::item_allowed(rules.global_allowlists(), where)) {  // its path or its commit
+    ++into.stats.skipped.allowlisted;
+    return;
+  }
   add_path_findings(rules, where, commit, into);
   if (bytes.size() > options.max_file_bytes) {
     ++into.stats.skipped.too_large;

@@ -263,7 +263,7 @@ void drop_shadowed_fallbacks(const RuleSet& rules, std::vector<Match>& matches) 
 
 Expected<std::vector<Match>> scan(const RuleSet& rules, std::string_view bytes, Scratch& scratch, const Item& item) {
   std::vector<Match> matches;
-  if (rules.database() == nullptr || bytes.empty() || item_allowed(rules.global_allowlists(), item)) return matches;
+  if (rules.database() == nullptr || bytes.empty()) return matches;
   if (bytes.size() > std::numeric_limits<unsigned int>::max()) {
     return fail("input larger than 4 GiB cannot be scanned as one chunk");
   }

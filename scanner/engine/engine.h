@@ -15,8 +15,9 @@ namespace keyward::engine {
 
 // Matches sorted by (secret_start, rule); a fallback rule's match is dropped where a specific rule found an
 // overlapping secret. `item` says where the bytes come from, for rules narrowed to some paths and allowlists of
-// paths and commits (the default: no path, no commit). Rules on paths alone find nothing here. Returns an error
-// only when Hyperscan itself fails.
+// paths and commits (the default: no path, no commit); an item a global allowlist lets go whole is best not
+// scanned at all (allowlist.h: item_allowed). Rules on paths alone find nothing here. Returns an error only when
+// Hyperscan itself fails.
 Expected<std::vector<Match>> scan(const RuleSet& rules, std::string_view bytes, Scratch& scratch,
                                   const Item& item = {});
 
