@@ -56,6 +56,11 @@ constexpr std::size_t kPackHeaderBytes = 12;
 constexpr std::size_t kTrailerBytes = 20;
 enum class Stored { kWhole, kDelta };
 constexpr int kMaxChainLength = 100000;  // a longer chain is a cycle in a corrupt pack
+// No object larger is decoded here (libgit2 reads it, if anyone must): a few bytes of delta can claim or copy
+// their way to any size, and memory is asked for before the bytes exist. The scan skips far smaller blobs.
+constexpr std::uint64_t kMaxObjectBytes = std::uint64_t{256} << 20;
+// Deflate never makes more than 1032 bytes of one byte of input (zlib's technical notes).
+constexpr std::uint64_t kMaxInflateRatio = 1032;
 
 std::uint64_t location_key(std::uint32_t pack, std::uint64_t offset) { return (std::uint64_t{pack} << 48) | offset; }
 
@@ -170,6 +175,7 @@ class Inflater {
   bool inflate_to(const unsigned char* data, std::uint64_t size, std::uint64_t at, std::uint64_t expected,
                   std::string& out) {
     if (!ok_ || inflateReset(&stream_) != Z_OK || at >= size) return false;
+    if (expected > kMaxObjectBytes || expected > (size - at) * kMaxInflateRatio + 64) return false;
     out.resize(expected);
     stream_.next_out = reinterpret_cast<Bytef*>(out.data());
     stream_.avail_out = 0;
@@ -217,13 +223,12 @@ bool read_varint(std::string_view data, std::size_t& pos, std::uint64_t& value) 
 
 }  // namespace
 
-bool apply_delta(std::string_view base, std::string_view delta, std::string& out) {
-  std::size_t pos = 0;
-  std::uint64_t base_size = 0, result_size = 0;
-  if (!read_varint(delta, pos, base_size) || !read_varint(delta, pos, result_size)) return false;
-  if (base_size != base.size() || result_size > (std::uint64_t{1} << 40)) return false;
-  out.resize(result_size);
-  std::size_t written = 0;
+namespace {
+
+// Runs a delta's commands from `pos`: with `out` null, only checks them against the base and the result's size;
+// with `out` holding `result_size` bytes, also writes the result there.
+bool run_delta(std::string_view base, std::string_view delta, std::size_t pos, std::uint64_t result_size, char* out) {
+  std::uint64_t written = 0;
   while (pos < delta.size()) {
     const auto command = static_cast<unsigned char>(delta[pos++]);
     if (command & 0x80) {  // copy from the base: offset and size bytes present per flag bit
@@ -242,11 +247,11 @@ bool apply_delta(std::string_view base, std::string_view delta, std::string& out
       }
       if (size == 0) size = 0x10000;
       if (offset + size > base.size() || size > result_size - written) return false;
-      std::memcpy(out.data() + written, base.data() + offset, size);
+      if (out != nullptr) std::memcpy(out + written, base.data() + offset, size);
       written += size;
     } else if (command != 0) {  // insert the next `command` bytes
       if (pos + command > delta.size() || command > result_size - written) return false;
-      std::memcpy(out.data() + written, delta.data() + pos, command);
+      if (out != nullptr) std::memcpy(out + written, delta.data() + pos, command);
       pos += command;
       written += command;
     } else {
@@ -254,6 +259,20 @@ bool apply_delta(std::string_view base, std::string_view delta, std::string& out
     }
   }
   return written == result_size;
+}
+
+}  // namespace
+
+bool apply_delta(std::string_view base, std::string_view delta, std::string& out) {
+  std::size_t pos = 0;
+  std::uint64_t base_size = 0, result_size = 0;
+  if (!read_varint(delta, pos, base_size) || !read_varint(delta, pos, result_size)) return false;
+  if (base_size != base.size() || result_size > kMaxObjectBytes) return false;
+  // The commands first, without memory: a delta claiming more than its commands make (2^40 bytes) is refused
+  // before the result's memory is asked for.
+  if (!run_delta(base, delta, pos, result_size, nullptr)) return false;
+  out.resize(result_size);
+  return run_delta(base, delta, pos, result_size, out.data());
 }
 
 const ObjectCache::Entry* ObjectCache::find(std::uint64_t key) {

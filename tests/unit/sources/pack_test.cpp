@@ -105,6 +105,21 @@ TEST(ApplyDelta, RejectsMalformedDeltas) {
   EXPECT_FALSE(apply_delta(base, std::string("\x0b\x09\x90\x05", 4), out)) << "shorter than the size it announces";
 }
 
+// Issue 18: a delta claiming a result of 2^40 bytes, or of more than the reader decodes (256 MiB), is refused
+// before memory is asked for it (asked for, 2^40 bytes would throw here, or stop the sanitizer build).
+TEST(ApplyDelta, RefusesAHugeClaimBeforeAskingForItsMemory) {
+  const std::string base = "hello world";
+  std::string out;
+  // Result size 2^40 as a varint (six bytes, the last 0x20), then one copy of 5 bytes.
+  const std::string claim_2_40 = std::string("\x0b\x80\x80\x80\x80\x80\x20\x90\x05", 9);
+  EXPECT_FALSE(apply_delta(base, claim_2_40, out));
+  EXPECT_LT(out.capacity(), std::size_t{1} << 20);
+  // 256 MiB + 1: within what the commands could copy (4097 copies of 64 KiB), over the reader's limit.
+  const std::string over_limit = std::string("\x0b\x81\x80\x80\x80\x01", 6) + "\x90\x05";
+  EXPECT_FALSE(apply_delta(base, over_limit, out));
+  EXPECT_LT(out.capacity(), std::size_t{1} << 20);
+}
+
 TEST(PackSet, DecodesEveryBlobOfARepackedRepositoryAsGitDoes) {
   GitRepo repo;
   edit_and_repack(repo);
