@@ -91,7 +91,12 @@ struct PackSet::Pack {
     if (std::memcmp(pack.data(), "PACK", 4) != 0) return false;
     count = be32(idx.data() + 8 + std::size_t{255} * 4);
     const std::size_t needed = kIdxHeaderBytes + std::size_t{count} * (20 + 4 + 4) + 2 * kTrailerBytes;
-    return idx.size() >= needed && be32(pack.data() + 8) == count;
+    if (idx.size() < needed || be32(pack.data() + 8) != count) return false;
+    // find() searches names between two fanout entries: they must rise and stay within the names.
+    for (std::size_t i = 1; i < 256; ++i) {
+      if (be32(idx.data() + 8 + (i - 1) * 4) > be32(idx.data() + 8 + i * 4)) return false;
+    }
+    return true;
   }
 
   const unsigned char* ids() const { return idx.data() + kIdxHeaderBytes; }

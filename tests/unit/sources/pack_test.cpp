@@ -170,6 +170,35 @@ TEST(PackSet, HandsBackObjectsThatAreNotInAPack) {
   EXPECT_TRUE(PackSet::open(repo.path() + "/no-such-dir").plan(wanted).roots.empty());
 }
 
+// Found by fuzz_pack (issue 18): an index whose fanout entries fall back or run past its object count sent the
+// name search far outside the index. Such an index is not used; its objects are handed back for libgit2.
+TEST(PackSet, AnIndexWhoseFanoutRunsPastItsNamesIsNotUsed) {
+  GitRepo repo;
+  edit_and_repack(repo);
+  const auto expected = blobs_by_git(repo);
+  std::vector<ObjectId> wanted;
+  for (const auto& [id, bytes] : expected) wanted.push_back(from_hex(id));
+  std::string idx_path;
+  for (const auto& entry : std::filesystem::directory_iterator(repo.path() + "/.git/objects/pack")) {
+    if (entry.path().extension() == ".idx") idx_path = entry.path();
+  }
+  ASSERT_FALSE(idx_path.empty());
+  std::filesystem::permissions(idx_path, std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
+  {
+    std::fstream idx(idx_path, std::ios::in | std::ios::out | std::ios::binary);
+    for (int entry = 0; entry < 255; ++entry) {  // every fanout entry but the last (the count): 0, 0x7fffffff, ...
+      idx.seekp(8 + entry * 4);
+      idx.write(entry % 2 == 0 ? "\x00\x00\x00\x00" : "\x7f\xff\xff\xff", 4);
+    }
+  }
+  const PackSet packs = PackSet::open(repo.path() + "/.git/objects");
+  const PackReadPlan plan = packs.plan(wanted);
+  EXPECT_TRUE(plan.roots.empty());
+  EXPECT_EQ(plan.unplanned.size(), wanted.size());
+  ObjectCache cache(1 << 20);
+  for (const auto& id : wanted) EXPECT_FALSE(packs.read(id, cache).has_value());
+}
+
 TEST(PackSet, ACorruptPackNeverYieldsWrongBytes) {
   GitRepo repo;
   edit_and_repack(repo);
