@@ -45,6 +45,12 @@ paths = ['''(^|/)vendor/''']
 stopwords = ["notreal"]
 )toml";
 
+ProcessOptions in_dir(const std::string& dir) {
+  ProcessOptions options;
+  options.cwd = dir;
+  return options;
+}
+
 std::string acme_token(std::uint32_t seed) {
   std::string body = fake_token(seed, 24);
   for (char& c : body) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -87,7 +93,7 @@ TEST(GitleaksE2E, CustomConfigGivesTheDocumentedFindings) {
   TempDir dir;
   dir.write(".gitleaks.toml", kConfig);
   write_corpus(dir);
-  const auto run = run_keyward({"scan", "--format", "json", "."}, {.cwd = dir.path()});
+  const auto run = run_keyward({"scan", "--format", "json", "."}, in_dir(dir.path()));
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_EQ(finding_keys(run.out),
             (std::vector<std::string>{"src/config.py:1:acme-api-token", "src/db.py:1:internal-password"}))
@@ -103,7 +109,7 @@ TEST(GitleaksE2E, ExtendUseDefaultAddsTheBuiltinRules) {
                 std::string(kConfig).substr(std::string(kConfig).find("[[rules]]")));
   write_corpus(dir);
   const auto run =
-      run_keyward({"scan", "--config", dir / "gitleaks.toml", "--format", "json", "."}, {.cwd = dir.path()});
+      run_keyward({"scan", "--config", dir / "gitleaks.toml", "--format", "json", "."}, in_dir(dir.path()));
   EXPECT_EQ(run.exit_code, 1) << run.err;
   // The built-in rules run beside the config's (built-in generic rules may add findings gitleaks's own would).
   const auto keys = finding_keys(run.out);
@@ -119,14 +125,14 @@ TEST(GitleaksE2E, ExtendPathInheritsABaseConfig) {
   dir.write("base.toml", kConfig);
   dir.write(".gitleaks.toml", "[extend]\npath = \"base.toml\"\n[allowlist]\nstopwords = [\"s3cr3t\"]\n");
   write_corpus(dir);
-  const auto run = run_keyward({"scan", "--format", "json", "."}, {.cwd = dir.path()});
+  const auto run = run_keyward({"scan", "--format", "json", "."}, in_dir(dir.path()));
   EXPECT_EQ(finding_keys(run.out), (std::vector<std::string>{"src/config.py:1:acme-api-token"})) << run.out << run.err;
 }
 
 TEST(GitleaksE2E, ABadGitleaksConfigNamesFileAndLineAndExitsTwo) {
   TempDir dir;
   dir.write(".gitleaks.toml", "title = \"x\"\n[[rules]]\nid = \"bad\"\nregex = '''(unclosed'''\n");
-  const auto run = run_keyward({"scan", "."}, {.cwd = dir.path()});
+  const auto run = run_keyward({"scan", "."}, in_dir(dir.path()));
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.err.find("bad: bad regex"), std::string::npos) << run.err;
 }
@@ -198,7 +204,7 @@ TEST(GitleaksE2E, PathPathOnlyRulesSeveralAllowlistsAndAndConditionsAreHonoured)
   dir.write("meta/recipe.bb", "SRC_PASSWORD = \"" + fake_token(79, 14) + "\"\n");
   dir.write("meta/recipe.conf", "SRC_PASSWORD = \"" + fake_token(79, 14) + "\"\n");
   for (const std::string format : {"json", "text"}) {
-    const auto run = run_keyward({"scan", "--config", "gitleaks.toml", "--format", format, "."}, {.cwd = dir.path()});
+    const auto run = run_keyward({"scan", "--config", "gitleaks.toml", "--format", format, "."}, in_dir(dir.path()));
     EXPECT_EQ(run.exit_code, 1) << format << "\n" << run.err;
     EXPECT_EQ(run.err.find("error"), std::string::npos) << run.err;
     EXPECT_EQ(run.err.find("note:"), std::string::npos) << run.err;
@@ -259,7 +265,7 @@ paths = ['''(^|/)examples/''']
   dir.write("examples/demo.env", "token acmetok_" + fake_token(83, 20) + "\nacme_client_id = cid_abcdef123456\n" +
                                      "acme_client_secret = " + secret(84) + "\n");
   dir.write("src/token.txt", "token acmetok_" + fake_token(85, 20) + "\n");
-  const auto run = run_keyward({"scan", "--format", "json", "."}, {.cwd = dir.path()});
+  const auto run = run_keyward({"scan", "--format", "json", "."}, in_dir(dir.path()));
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_EQ(run.err.find("note:"), std::string::npos) << run.err;
   EXPECT_EQ(finding_keys(run.out),
@@ -296,15 +302,14 @@ regexes = ['''MY-TEST-KEY''']
   dir.write("src/more.py", "password = \"Vq8#Lm2!Zx47\"  # reviewed-ok\n");  // keyward:allow
   dir.write("test.env", "MISTRAL_API_KEY=" + fake_token(86) + "  # MY-TEST-KEY\n");
   const auto extending =
-      run_keyward({"scan", "--config", "extending.toml", "--format", "json", "."}, {.cwd = dir.path()});
+      run_keyward({"scan", "--config", "extending.toml", "--format", "json", "."}, in_dir(dir.path()));
   EXPECT_EQ(extending.err.find("note:"), std::string::npos) << extending.err;
   EXPECT_EQ(finding_keys(extending.out),
             (std::vector<std::string>{"src/config.py:1:acme-api-token", "src/db.py:1:internal-password"}))
       << extending.out;
   EXPECT_NE(extending.out.find("Hard-coded password, reviewed"), std::string::npos) << extending.out;
 
-  const auto defaults =
-      run_keyward({"scan", "--config", "defaults.toml", "--format", "json", "."}, {.cwd = dir.path()});
+  const auto defaults = run_keyward({"scan", "--config", "defaults.toml", "--format", "json", "."}, in_dir(dir.path()));
   const auto keys = finding_keys(defaults.out);
   EXPECT_NE(std::find(keys.begin(), keys.end(), ".env:1:mistral-api-key"), keys.end()) << defaults.out;
   EXPECT_EQ(std::find(keys.begin(), keys.end(), "test.env:1:mistral-api-key"), keys.end()) << defaults.out;
@@ -351,8 +356,7 @@ TEST(GitleaksDefaultConfigE2E, TheIssuesYamlLineIsAFindingAndExitOne) {
   dir.write("tree/a.yaml", yaml);
   dir.write("tree/main.tf", yaml);
   for (const char* depth : {"0", "2"}) {
-    const auto run =
-        run_keyward({"scan", "--config", config, "--max-decode-depth", depth, "tree"}, {.cwd = dir.path()});
+    const auto run = run_keyward({"scan", "--config", config, "--max-decode-depth", depth, "tree"}, in_dir(dir.path()));
     EXPECT_EQ(run.exit_code, 1) << run.err;
     EXPECT_EQ(run.err.find("error"), std::string::npos) << run.err;
     EXPECT_EQ(run.err.find("note:"), std::string::npos) << run.err;
@@ -379,7 +383,7 @@ TEST(GitleaksDefaultConfigE2E, GitleaksOwnRepositoryExitsOneWithNoErrorAndNoNote
   untar.stdin_bytes = archive.out;
   const auto extracted = run_process({"/bin/tar", "-x", "-C", dir / "gitleaks"}, untar);
   ASSERT_EQ(extracted.exit_code, 0) << extracted.err;
-  const auto run = run_keyward({"scan", "--config", config, "--format", "json", "gitleaks"}, {.cwd = dir.path()});
+  const auto run = run_keyward({"scan", "--config", config, "--format", "json", "gitleaks"}, in_dir(dir.path()));
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_EQ(run.err.find("error"), std::string::npos) << run.err;
   EXPECT_EQ(run.err.find("note:"), std::string::npos) << run.err;

@@ -7,9 +7,9 @@ namespace {
 
 RuleSet with_allowlists(std::vector<Allowlist> allowlists, std::string path = "") {
   Rule rule;
-  rule.id = "r";
-  rule.description = "d";
-  rule.regex = "(x)";
+  rule.id = std::string("r");  // assigned as strings: gcc 12 warns falsely (-Wrestrict) on a literal here
+  rule.description = rule.id;
+  rule.regex = std::string("(x)");
   rule.path = std::move(path);
   rule.allowlists = std::move(allowlists);
   auto set = RuleSet::compile({rule});

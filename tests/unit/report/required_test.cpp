@@ -5,16 +5,19 @@
 namespace keyward::report {
 namespace {
 
+// Built from strings, not literals: gcc 12 warns falsely (-Wrestrict) on a literal assigned to these fields.
+engine::Rule rule(std::string id, std::string regex) {
+  engine::Rule out;
+  out.id = std::move(id);
+  out.description = out.id;
+  out.regex = std::move(regex);
+  return out;
+}
+
 engine::RuleSet composite_rules(std::optional<int> within_lines) {
-  engine::Rule id;
-  id.id = "client-id";
-  id.description = "d";
-  id.regex = "(cid_[a-z]{4})";
+  engine::Rule id = rule("client-id", "(cid_[a-z]{4})");
   id.skip_report = true;
-  engine::Rule secret;
-  secret.id = "client-secret";
-  secret.description = "d";
-  secret.regex = "(cs_[a-z]{4})";
+  engine::Rule secret = rule("client-secret", "(cs_[a-z]{4})");
   secret.required = {{.id = "client-id", .within_lines = within_lines, .within_columns = std::nullopt}};
   auto set = engine::RuleSet::compile({id, secret});
   EXPECT_TRUE(set) << set.error().message;
@@ -54,10 +57,7 @@ TEST(RequiredRules, WithoutBoundsAnywhereInTheItemWillDo) {
 }
 
 TEST(RequiredRules, ARequiredRuleOutsideTheSetIsACompileError) {
-  engine::Rule secret;
-  secret.id = "client-secret";
-  secret.description = "d";
-  secret.regex = "(cs_[a-z]{4})";
+  engine::Rule secret = rule("client-secret", "(cs_[a-z]{4})");
   secret.required = {{.id = "client-id", .within_lines = std::nullopt, .within_columns = std::nullopt}};
   const auto set = engine::RuleSet::compile({secret});
   ASSERT_FALSE(set);
