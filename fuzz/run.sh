@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(rule_file config filter_json engine)
+[ ${#targets[@]} -gt 0 ] || targets=(rule_file config filter_json engine scan gitleaks_scan pack)
 
 build=${KEYWARD_FUZZ_BUILD:-build/fuzz}
 if [ -z "${KEYWARD_FUZZ_BUILD:-}" ]; then
@@ -28,12 +28,15 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=
 export XDG_CACHE_HOME="$PWD/$build/cache"
 mkdir -p "$build/artifacts" "$build/logs"
 
+# Seeds a target takes besides its own: the scan target starts from the engine's (one file per rule).
+declare -A extra_seeds=([scan]=fuzz/corpus/engine)
+
 run_target() {
   local target=$1
   mkdir -p "$build/corpus/$target"
   "$build/fuzz/fuzz_$target" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2560 -max_len=16384 \
     -print_final_stats=1 -artifact_prefix="$build/artifacts/$target-" \
-    "$build/corpus/$target" "fuzz/corpus/$target" >"$build/logs/$target.log" 2>&1
+    "$build/corpus/$target" "fuzz/corpus/$target" ${extra_seeds[$target]:-} >"$build/logs/$target.log" 2>&1
 }
 
 jobs=$(nproc)

@@ -16,6 +16,7 @@
 #include "scanner/engine/scratch.h"
 #include "scanner/parallel.h"
 #include "scanner/report/locate.h"
+#include "scanner/report/required.h"
 #include "scanner/sources/stdin.h"
 
 namespace keyward {
@@ -28,18 +29,50 @@ struct WorkerState {
   report::Report partial;
 };
 
+// Runs one item's work; whatever it throws (a library, a rule's check, a bug on odd content) becomes a diagnostic
+// naming the item, and the scan goes on with every other item. main turns any diagnostic into exit 2.
+template <typename Body>
+void contained(std::string_view origin, report::Report& into, const Body& body) {
+  try {
+    body();
+  } catch (const std::bad_alloc&) {
+    into.diagnostics.push_back({std::string(origin), "out of memory, not scanned"});
+  } catch (const std::exception& e) {
+    into.diagnostics.push_back({std::string(origin), fmt::format("internal error, not scanned: {}", e.what())});
+  } catch (...) {
+    into.diagnostics.push_back({std::string(origin), "internal error, not scanned"});
+  }
+}
+
 // Scans one loaded item into `into`: engine, then the per-item post-scan.
-void scan_item(const engine::RuleSet& rules, std::string_view path, std::string_view bytes, engine::Scratch& scratch,
+void scan_item(const engine::RuleSet& rules, const engine::Item& item, std::string_view bytes, engine::Scratch& scratch,
                int max_decode_depth, report::Report& into) {
   ++into.stats.files;
   into.stats.bytes += bytes.size();
-  auto matches = engine::scan_decoded(rules, bytes, scratch, max_decode_depth);
-  if (!matches) {
-    into.diagnostics.push_back({std::string(path), matches.error().message});
-    return;
-  }
-  if (matches->empty()) return;
-  for (auto& finding : report::locate(rules, path, bytes, *matches)) into.findings.push_back(std::move(finding));
+  contained(item.path, into, [&] {
+    auto matches = engine::scan_decoded(rules, bytes, scratch, max_decode_depth, item);
+    if (!matches) {
+      into.diagnostics.push_back({std::string(item.path), matches.error().message});
+      return;
+    }
+    if (matches->empty()) return;
+    auto findings = report::locate(rules, item.path, bytes, *matches);
+    report::apply_required_rules(rules, findings);
+    for (auto& finding : findings) into.findings.push_back(std::move(finding));
+  });
+}
+
+// The findings of rules on paths alone (the file itself), whether or not its bytes are then scanned or skipped.
+void add_path_findings(const engine::RuleSet& rules, const engine::Item& item, const sources::CommitInfo* commit,
+                       report::Report& into) {
+  contained(item.path, into, [&] {
+    for (auto& finding : report::path_findings(rules, item)) {
+      if (commit != nullptr) {
+        finding.git = {.commit = commit->id, .author = commit->author, .email = commit->email, .date = commit->date};
+      }
+      into.findings.push_back(std::move(finding));
+    }
+  });
 }
 
 // Makes the worker's scratch on its first item; a failure is that item's diagnostic.
@@ -81,8 +114,10 @@ std::optional<std::string_view> load_counted(const std::string& file, std::strin
 void load_and_scan(const engine::RuleSet& rules, const std::string& path, const ScanOptions& options,
                    WorkerState& state) {
   if (!has_scratch(rules, state, path)) return;
+  const engine::Item item{.path = path, .commit = {}};
+  add_path_findings(rules, item, nullptr, state.partial);
   if (const auto bytes = load_counted(path, path, options, state)) {
-    scan_item(rules, path, *bytes, *state.scratch, options.max_decode_depth, state.partial);
+    scan_item(rules, item, *bytes, *state.scratch, options.max_decode_depth, state.partial);
   }
 }
 
@@ -119,12 +154,13 @@ report::Report scan_paths(const engine::RuleSet& rules, const std::vector<std::s
   std::vector<WorkerState> workers(static_cast<std::size_t>(threads));
   run_pipeline(threads, [&]() -> Task {
     while (auto item = walker.next()) {
-      if (engine::path_allowed(rules.global_allowlist(), item->path)) {
+      if (engine::item_allowed(rules.global_allowlists(), {.path = item->path, .commit = {}})) {
         ++report.stats.skipped.allowlisted;
         continue;
       }
       return [&rules, &options, &workers, path = std::move(item->path)](int worker) {
-        load_and_scan(rules, path, options, workers[static_cast<std::size_t>(worker)]);
+        auto& state = workers[static_cast<std::size_t>(worker)];
+        contained(path, state.partial, [&] { load_and_scan(rules, path, options, state); });
       };
     }
     return {};
@@ -147,12 +183,27 @@ bool on_added_line(const sources::GitItem& item, const report::Finding& finding)
   return first != item.added_lines.end() && *first <= finding.end_line;
 }
 
+const sources::CommitInfo* commit_of(const sources::GitPlan& plan, const sources::GitItem& item) {
+  return item.commit >= 0 ? &plan.commits[static_cast<std::size_t>(item.commit)] : nullptr;
+}
+
+engine::Item engine_item(const sources::GitItem& item, const sources::CommitInfo* commit) {
+  return {.path = item.path, .commit = commit != nullptr ? std::string_view(commit->id) : std::string_view()};
+}
+
 // Scans a git item's bytes: size and binary skips, the engine, then only findings on added lines, with the
-// item's commit.
+// item's commit; rules on paths alone report the file whatever its bytes.
 void scan_git_bytes(const engine::RuleSet& rules, const sources::GitPlan& plan, const sources::GitItem& item,
                     std::string_view bytes, const ScanOptions& options, WorkerState& state) {
   report::Report& into = state.partial;
   if (!has_scratch(rules, state, item.path)) return;
+  const sources::CommitInfo* commit = commit_of(plan, item);
+  const engine::Item where = engine_item(item, commit);
+  if (engine::item_allowed(rules.global_allowlists(), where)) {  // its path or its commit
+    ++into.stats.skipped.allowlisted;
+    return;
+  }
+  add_path_findings(rules, where, commit, into);
   if (bytes.size() > options.max_file_bytes) {
     ++into.stats.skipped.too_large;
     return;
@@ -162,8 +213,7 @@ void scan_git_bytes(const engine::RuleSet& rules, const sources::GitPlan& plan, 
     return;
   }
   const std::size_t before = into.findings.size();
-  scan_item(rules, item.path, bytes, *state.scratch, options.max_decode_depth, into);
-  const sources::CommitInfo* commit = item.commit >= 0 ? &plan.commits[static_cast<std::size_t>(item.commit)] : nullptr;
+  scan_item(rules, where, bytes, *state.scratch, options.max_decode_depth, into);
   auto kept = into.findings.begin() + static_cast<std::ptrdiff_t>(before);
   for (auto it = kept; it != into.findings.end(); ++it) {
     if (!on_added_line(item, *it)) continue;
@@ -185,7 +235,10 @@ void scan_git_item(const engine::RuleSet& rules, const sources::GitPlan& plan, c
     bytes = *item.bytes;
   } else if (!item.disk_path.empty()) {
     const auto loaded = load_counted(item.disk_path, item.path, options, state);
-    if (!loaded) return;
+    if (!loaded) {  // skipped (binary, too large) or unreadable: its path may still be a finding
+      add_path_findings(rules, engine_item(item, commit_of(plan, item)), commit_of(plan, item), state.partial);
+      return;
+    }
     bytes = *loaded;
   } else if (item.blob) {
     if (auto read = plan.blobs->read(*item.blob, state.buffer); !read) {
@@ -195,6 +248,23 @@ void scan_git_item(const engine::RuleSet& rules, const sources::GitPlan& plan, c
     bytes = state.buffer;
   }
   scan_git_bytes(rules, plan, item, bytes, options, state);
+}
+
+// The wanted objects of `root`'s delta tree that `delivered` does not hold.
+std::vector<std::size_t> not_delivered(const sources::PackReadPlan& packed, int root,
+                                       std::vector<std::size_t> delivered) {
+  std::sort(delivered.begin(), delivered.end());
+  std::vector<std::size_t> out;
+  std::vector<int> pending{root};
+  while (!pending.empty()) {
+    const sources::PackNode& node = packed.nodes[static_cast<std::size_t>(pending.back())];
+    pending.pop_back();
+    for (const std::size_t w : node.wanted) {
+      if (!std::binary_search(delivered.begin(), delivered.end(), w)) out.push_back(w);
+    }
+    pending.insert(pending.end(), node.children.begin(), node.children.end());
+  }
+  return out;
 }
 
 // The same secret at the same path, found in several commits, is reported once: at the earliest of them.
@@ -277,15 +347,23 @@ report::Report scan_git(const engine::RuleSet& rules, const sources::GitPlan& pl
       return [&, root](int worker) {
         auto& state = workers[static_cast<std::size_t>(worker)];
         counted(state, [&] {
-          std::uint64_t scanned = 0;
-          const auto failed =
-              plan.packs->read_tree(packed, root, state.inflater, [&](std::size_t w, std::string_view bytes) {
-                scan_git_bytes(rules, plan, plan.items[wanted_item[w]], bytes, options, state);
-                ++scanned;
-              });
+          std::vector<std::size_t> delivered, failed;
+          try {
+            failed = plan.packs->read_tree(packed, root, state.inflater, [&](std::size_t w, std::string_view bytes) {
+              delivered.push_back(w);
+              const sources::GitItem& item = plan.items[wanted_item[w]];
+              contained(item.path, state.partial, [&] { scan_git_bytes(rules, plan, item, bytes, options, state); });
+            });
+          } catch (...) {
+            // The pack reader stopped part-way: whatever it did not hand over is read on its own below.
+            failed = not_delivered(packed, root, delivered);
+          }
           // A corrupt pack entry: libgit2 reads the object or says why it cannot.
-          for (const std::size_t w : failed) scan_git_item(rules, plan, plan.items[wanted_item[w]], options, state);
-          return scanned + failed.size();
+          for (const std::size_t w : failed) {
+            const sources::GitItem& item = plan.items[wanted_item[w]];
+            contained(item.path, state.partial, [&] { scan_git_item(rules, plan, item, options, state); });
+          }
+          return std::uint64_t{delivered.size() + failed.size()};
         });
       };
     }
@@ -294,7 +372,7 @@ report::Report scan_git(const engine::RuleSet& rules, const sources::GitPlan& pl
     return [&, item](int worker) {
       auto& state = workers[static_cast<std::size_t>(worker)];
       counted(state, [&] {
-        scan_git_item(rules, plan, *item, options, state);
+        contained(item->path, state.partial, [&] { scan_git_item(rules, plan, *item, options, state); });
         return std::uint64_t{1};
       });
     };
@@ -331,7 +409,7 @@ report::Report scan_bytes(const engine::RuleSet& rules, std::string_view path, s
     report.diagnostics.push_back({std::string(path), scratch.error().message});
     return report;
   }
-  scan_item(rules, path, bytes, *scratch, max_decode_depth, report);
+  scan_item(rules, {.path = path, .commit = {}}, bytes, *scratch, max_decode_depth, report);
   return report;
 }
 

@@ -66,6 +66,7 @@ Expected<RuleFile> resolve_rules(const RuleSources& sources, const std::optional
   bool use_builtin = sources.use_builtin;
   bool gitleaks = false;
   RuleFile config;
+  std::vector<TargetedAllowlist> targeted;
   if (config_path) {
     std::ifstream in(*config_path, std::ios::binary);
     if (!in) return fail(fmt::format("{}: cannot read config", *config_path));
@@ -77,6 +78,7 @@ Expected<RuleFile> resolve_rules(const RuleSources& sources, const std::optional
       if (!loaded) return tl::unexpected(loaded.error());
       use_builtin = use_builtin && loaded->use_default;  // gitleaks: a config replaces the defaults unless extended
       config = std::move(loaded->rules);
+      targeted = std::move(loaded->targeted);
     } else {
       auto loaded = parse_rule_file(text.str(), *config_path);
       if (!loaded) return tl::unexpected(loaded.error());
@@ -89,7 +91,15 @@ Expected<RuleFile> resolve_rules(const RuleSources& sources, const std::optional
     if (!builtin) return tl::unexpected(builtin.error());
     append(all, std::move(*builtin));
   }
-  overlay(all, std::move(config));
+  if (gitleaks) {
+    // gitleaks extends: a config's rule of a default rule's id builds on that rule instead of replacing it.
+    extend_rules(all.rules, std::move(config.rules));
+    config.rules.clear();
+    append(all, std::move(config));
+    finish_gitleaks_rules(all, targeted, *config_path);
+  } else {
+    overlay(all, std::move(config));
+  }
   for (const auto& path : sources.rule_files) {
     auto file = load_rule_file(path);
     if (!file) return tl::unexpected(file.error());
@@ -112,7 +122,7 @@ Expected<RuleFile> resolve_rules(const RuleSources& sources, const std::optional
 Expected<engine::RuleSet> compile_rules(RuleFile file, const engine::DatabaseCache* cache) {
   return engine::RuleSet::compile(
       std::move(file.rules),
-      engine::CompileOptions{.global_allowlist = file.allowlist, .phone_check = phone_check, .cache = cache});
+      engine::CompileOptions{.global_allowlists = file.allowlists, .phone_check = phone_check, .cache = cache});
 }
 
 }  // namespace keyward::config

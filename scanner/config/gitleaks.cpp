@@ -1,7 +1,10 @@
 #include "scanner/config/gitleaks.h"
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -18,6 +21,16 @@ std::string read_text(const std::string& path) {
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
+}
+
+std::string upper(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
+}
+
+std::string lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
 }
 
 struct Reader {
@@ -46,6 +59,16 @@ struct Reader {
     return out;
   }
 
+  // A value of type T, or nothing (an error when present with another type).
+  template <typename T>
+  std::optional<T> value(const toml::table& table, const char* key) {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return std::nullopt;
+    if (auto v = node->value<T>()) return v;
+    errors.push_back(fmt::format("{}: {} has the wrong type", where(*node), key));
+    return std::nullopt;
+  }
+
   void unknown_keys(const toml::table& table, const std::set<std::string>& known, const std::string& context) {
     for (const auto& [key, value] : table) {
       if (!known.contains(std::string(key.str()))) {
@@ -54,67 +77,146 @@ struct Reader {
     }
   }
 
-  // One gitleaks allowlist table; returns nothing for parts keyward cannot honour (after a note).
-  std::optional<engine::Allowlist> allowlist(const toml::table& table, const std::string& context) {
-    unknown_keys(table,
-                 {"description", "regexes", "regexTarget", "stopwords", "paths", "commits", "condition", "targetRules"},
-                 context);
+  // One allowlist table; nothing (after a note) when it lists nothing. `targets`, for a global allowlist, receives
+  // its targetRules.
+  std::optional<engine::Allowlist> allowlist(const toml::table& table, const std::string& context,
+                                             std::vector<std::string>* targets) {
+    std::set<std::string> known{"description", "regexes", "regexTarget", "stopwords", "paths", "commits", "condition"};
+    if (targets != nullptr) known.insert("targetRules");
+    unknown_keys(table, known, context);
     engine::Allowlist out;
     out.regexes = strings(table, "regexes");
     out.stopwords = strings(table, "stopwords");
     out.paths = strings(table, "paths");
-    if (const auto target = table["regexTarget"].value<std::string>()) {
+    out.commits = strings(table, "commits");
+    if (const auto target = value<std::string>(table, "regexTarget")) {
       if (*target == "match") {
         out.regex_target = engine::RegexTarget::kMatch;
       } else if (*target == "line") {
         out.regex_target = engine::RegexTarget::kLine;
-      } else if (*target != "secret") {
+      } else if (*target != "secret" && !target->empty()) {
         errors.push_back(
             fmt::format("{}: regexTarget must be secret, match or line", where(*table.get("regexTarget"))));
       }
     }
-    if (table.contains("commits")) {
-      notes.push_back(fmt::format("{}: {}commits allowlists apply to git history scans only and were ignored",
-                                  where(*table.get("commits")), context));
-    }
-    if (const auto condition = table["condition"].value<std::string>(); condition && *condition == "AND") {
-      const int parts = !out.regexes.empty() + !out.stopwords.empty() + !out.paths.empty();
-      if (parts > 1) {
-        notes.push_back(
-            fmt::format("{}: {}condition = \"AND\" across several kinds of entry is not supported; "
-                        "this allowlist was ignored",
-                        where(*table.get("condition")), context));
-        return std::nullopt;
+    if (const auto condition = value<std::string>(table, "condition")) {
+      const std::string word = upper(*condition);
+      if (word == "AND" || word == "&&") {
+        out.condition = engine::AllowCondition::kAll;
+      } else if (!word.empty() && word != "OR" && word != "||") {
+        errors.push_back(fmt::format("{}: condition must be AND or OR", where(*table.get("condition"))));
       }
     }
-    if (table.contains("targetRules")) {
-      notes.push_back(fmt::format("{}: {}targetRules is not supported; the allowlist applies to every rule",
-                                  where(*table.get("targetRules")), context));
+    if (targets != nullptr) *targets = strings(table, "targetRules");
+    if (out.regexes.empty() && out.stopwords.empty() && out.paths.empty() && out.commits.empty()) {
+      notes.push_back(fmt::format("{}: {}an allowlist with no commits, paths, regexes or stopwords allows nothing",
+                                  where(table), context));
+      return std::nullopt;
     }
     return out;
   }
 
-  // gitleaks allows one allowlist table or an array of them, under two names.
-  std::vector<engine::Allowlist> allowlists(const toml::table& owner, const std::string& context) {
+  // gitleaks takes one allowlist table or an array of them, under two names; `targets` as for allowlist().
+  std::vector<engine::Allowlist> allowlists(const toml::table& owner, const std::string& context,
+                                            std::vector<std::vector<std::string>>* targets) {
     std::vector<engine::Allowlist> out;
-    if (const auto* single = owner["allowlist"].as_table()) {
-      if (auto a = allowlist(*single, context)) out.push_back(std::move(*a));
-    }
-    if (const auto* many = owner["allowlists"].as_array()) {
-      for (const auto& item : *many) {
-        if (const auto* table = item.as_table()) {
-          if (auto a = allowlist(*table, context)) out.push_back(std::move(*a));
+    auto take = [&](const toml::table& table) {
+      std::vector<std::string> rule_ids;
+      if (auto a = allowlist(table, context, targets != nullptr ? &rule_ids : nullptr)) {
+        out.push_back(std::move(*a));
+        if (targets != nullptr) targets->push_back(std::move(rule_ids));
+      }
+    };
+    for (const char* key : {"allowlist", "allowlists"}) {
+      const toml::node* node = owner.get(key);
+      if (node == nullptr) continue;
+      if (const auto* table = node->as_table()) {
+        take(*table);
+      } else if (const auto* array = node->as_array()) {
+        for (const auto& item : *array) {
+          if (const auto* table = item.as_table()) {
+            take(*table);
+          } else {
+            errors.push_back(fmt::format("{}: {}{} must hold tables", where(item), context, key));
+          }
         }
+      } else {
+        errors.push_back(fmt::format("{}: {}{} must be a table or an array of tables", where(*node), context, key));
       }
     }
     return out;
+  }
+
+  std::vector<engine::RequiredRule> required(const toml::table& rule, const std::string& context) {
+    std::vector<engine::RequiredRule> out;
+    const toml::node* node = rule.get("required");
+    if (node == nullptr) return out;
+    const auto* array = node->as_array();
+    if (array == nullptr) {
+      errors.push_back(fmt::format("{}: {}required must be an array of tables", where(*node), context));
+      return out;
+    }
+    for (const auto& item : *array) {
+      const auto* table = item.as_table();
+      if (table == nullptr) {
+        errors.push_back(fmt::format("{}: {}required must hold tables", where(item), context));
+        continue;
+      }
+      unknown_keys(*table, {"id", "withinLines", "withinColumns"}, context + "[[rules.required]] ");
+      engine::RequiredRule requirement;
+      requirement.id = value<std::string>(*table, "id").value_or("");
+      if (requirement.id.empty()) {
+        errors.push_back(fmt::format("{}: {}[[rules.required]] needs an id", where(*table), context));
+        continue;
+      }
+      if (auto lines = value<int64_t>(*table, "withinLines")) requirement.within_lines = static_cast<int>(*lines);
+      if (auto columns = value<int64_t>(*table, "withinColumns")) {
+        requirement.within_columns = static_cast<int>(*columns);
+      }
+      out.push_back(std::move(requirement));
+    }
+    return out;
+  }
+
+  // One [[rules]] table as gitleaks reads it. A rule that sets neither regex nor path extends one of the same id.
+  std::optional<engine::Rule> rule(const toml::table& table) {
+    engine::Rule rule;
+    rule.source = file;
+    rule.id = value<std::string>(table, "id").value_or("");
+    if (rule.id.empty()) {
+      errors.push_back(fmt::format("{}: a rule needs an id", where(table)));
+      return std::nullopt;
+    }
+    const std::string context = fmt::format("rule {}: ", rule.id);
+    unknown_keys(table,
+                 {"id", "description", "regex", "secretGroup", "entropy", "keywords", "path", "tags", "allowlist",
+                  "allowlists", "skipReport", "required"},
+                 context);
+    rule.description = value<std::string>(table, "description").value_or("");
+    rule.regex = value<std::string>(table, "regex").value_or("");
+    rule.path = value<std::string>(table, "path").value_or("");
+    if (const auto group = value<int64_t>(table, "secretGroup"); group && *group > 0) {
+      rule.secret_group = static_cast<int>(*group);
+    }
+    rule.first_matched_group = true;  // gitleaks: without secretGroup, the first group that matched text
+    rule.min_entropy = value<double>(table, "entropy").value_or(0.0);
+    rule.strict_entropy = true;  // gitleaks: entropy must exceed the threshold, at any length
+    for (auto& keyword : strings(table, "keywords")) rule.keywords.push_back(lower(std::move(keyword)));
+    rule.keyword_distance = 0;     // gitleaks: a keyword anywhere in the item
+    (void)strings(table, "tags");  // metadata gitleaks prints; checked for type only
+    rule.skip_report = value<bool>(table, "skipReport").value_or(false);
+    rule.required = required(table, context);
+    rule.allowlists = allowlists(table, context, nullptr);
+    return rule;
   }
 };
 
-void merge_allowlist(engine::Allowlist& into, const engine::Allowlist& from) {
-  into.regexes.insert(into.regexes.end(), from.regexes.begin(), from.regexes.end());
-  into.stopwords.insert(into.stopwords.end(), from.stopwords.begin(), from.stopwords.end());
-  into.paths.insert(into.paths.end(), from.paths.begin(), from.paths.end());
+// `base` relative to where keyward runs, as gitleaks reads it, else (keyward's earlier reading, which also finds
+// it when the config was discovered in another directory) relative to the extending config.
+std::string extended_path(const std::string& config, const std::string& base) {
+  std::error_code ec;
+  if (std::filesystem::path(base).is_absolute() || std::filesystem::is_regular_file(base, ec)) return base;
+  return (std::filesystem::path(config).parent_path() / base).string();
 }
 
 Expected<GitleaksConfig> load(const std::string& path, int depth) {
@@ -128,77 +230,64 @@ Expected<GitleaksConfig> load(const std::string& path, int depth) {
   }
   GitleaksConfig config;
   std::vector<std::string> errors;
-  Reader reader{.file = path, .errors = errors, .notes = config.rules.notes};
+  std::vector<std::string> notes;
+  Reader reader{.file = path, .errors = errors, .notes = notes};
   reader.unknown_keys(document, {"title", "description", "extend", "rules", "allowlist", "allowlists", "minVersion"},
                       "");
 
+  std::vector<engine::Rule> own;
+  if (const toml::node* rules = document.get("rules")) {
+    if (const auto* array = rules->as_array()) {
+      for (const auto& item : *array) {
+        const auto* table = item.as_table();
+        if (table == nullptr) {
+          errors.push_back(fmt::format("{}: rules must hold tables ([[rules]])", reader.where(item)));
+          continue;
+        }
+        if (auto rule = reader.rule(*table)) {
+          // A later rule of the same id in one file replaces the earlier one, as in gitleaks.
+          std::erase_if(own, [&](const engine::Rule& r) { return r.id == rule->id; });
+          own.push_back(std::move(*rule));
+        }
+      }
+    } else {
+      errors.push_back(fmt::format("{}: rules must be an array of tables ([[rules]])", reader.where(*rules)));
+    }
+  }
+  std::vector<std::vector<std::string>> targets;
+  auto global = reader.allowlists(document, "[[allowlists]] ", &targets);
+
+  std::vector<std::string> disabled;
   if (const auto* extend = document["extend"].as_table()) {
     reader.unknown_keys(*extend, {"useDefault", "path", "url", "disabledRules"}, "[extend] ");
-    config.use_default = extend->get("useDefault") != nullptr && extend->get("useDefault")->value_or(false);
-    config.rules.disabled_rules = reader.strings(*extend, "disabledRules");
+    config.use_default = reader.value<bool>(*extend, "useDefault").value_or(false);
+    disabled = reader.strings(*extend, "disabledRules");
     if (extend->contains("url")) {
-      config.rules.notes.push_back(fmt::format("{}: [extend] url is not supported (keyward fetches nothing)", path));
+      notes.push_back(fmt::format("{}: [extend] url is not supported (keyward fetches nothing)", path));
     }
-    if (const auto base = (*extend)["path"].value<std::string>()) {
-      const auto base_path = std::filesystem::path(path).parent_path() / *base;
-      auto parent = load(base_path.string(), depth + 1);
+    if (const auto base = reader.value<std::string>(*extend, "path")) {
+      if (config.use_default) {
+        return fail(fmt::format("{}: [extend] useDefault and path cannot both be set", path));
+      }
+      auto parent = load(extended_path(path, *base), depth + 1);
       if (!parent) return parent;
-      config.use_default = config.use_default || parent->use_default;
-      append(config.rules, std::move(parent->rules));
+      config.use_default = parent->use_default;
+      config.rules = std::move(parent->rules);
+      config.targeted = std::move(parent->targeted);
     }
   }
+  if (!errors.empty()) return fail(errors);
 
-  for (const auto& global : reader.allowlists(document, "[allowlist] "))
-    merge_allowlist(config.rules.allowlist, global);
-
-  if (const auto* rules = document["rules"].as_array()) {
-    for (const auto& item : *rules) {
-      const auto* table = item.as_table();
-      if (table == nullptr) continue;
-      engine::Rule rule;
-      rule.source = path;
-      rule.id = (*table)["id"].value_or(std::string());
-      const std::string context = fmt::format("rule {}: ", rule.id);
-      reader.unknown_keys(*table,
-                          {"id", "description", "regex", "secretGroup", "entropy", "keywords", "path", "tags",
-                           "allowlist", "allowlists", "skipReport"},
-                          context);
-      rule.description = (*table)["description"].value_or(rule.id);
-      rule.regex = (*table)["regex"].value_or(std::string());
-      if (rule.regex.empty()) {
-        reader.notes.push_back(fmt::format("{}: {}path-only rules (no regex) are not supported; rule skipped",
-                                           reader.where(*table), context));
-        continue;
-      }
-      if (const auto group = (*table)["secretGroup"].value<int64_t>(); group && *group > 0) {
-        rule.secret_group = static_cast<int>(*group);
-      }
-      rule.min_entropy = (*table)["entropy"].value_or(0.0);
-      rule.keywords = reader.strings(*table, "keywords");
-      rule.keyword_distance = 0;  // gitleaks: a keyword anywhere in the fragment
-      if (table->contains("path")) {
-        reader.notes.push_back(
-            fmt::format("{}: {}'path' narrowing a regex rule is not supported; the rule runs on "
-                        "every file",
-                        reader.where(*table->get("path")), context));
-      }
-      for (const auto& a : reader.allowlists(*table, context)) {
-        if (a.regex_target != engine::RegexTarget::kSecret && !rule.allowlist.regexes.empty() &&
-            rule.allowlist.regex_target != a.regex_target) {
-          reader.notes.push_back(fmt::format("{}: {}allowlists with different regexTargets: the first one is used",
-                                             reader.where(*table), context));
-        }
-        if (rule.allowlist.regexes.empty()) rule.allowlist.regex_target = a.regex_target;
-        merge_allowlist(rule.allowlist, a);
-      }
-      // A rule of the config replaces one of the same id from an extended config.
-      std::erase_if(config.rules.rules, [&](const engine::Rule& r) { return r.id == rule.id; });
-      config.rules.rules.push_back(std::move(rule));
+  extend_rules(config.rules.rules, std::move(own));
+  for (std::size_t i = 0; i < global.size(); ++i) {
+    if (targets[i].empty()) {
+      config.rules.allowlists.push_back(std::move(global[i]));
+    } else {
+      config.targeted.push_back({.rule_ids = std::move(targets[i]), .allowlist = std::move(global[i])});
     }
   }
-  if (!errors.empty()) {
-    return fail(errors);
-  }
+  for (auto& id : disabled) config.rules.disabled_rules.push_back(std::move(id));
+  for (auto& note : notes) config.rules.notes.push_back(std::move(note));
   return config;
 }
 
@@ -211,7 +300,10 @@ bool looks_like_gitleaks(std::string_view text) {
     if (const auto* rules = document["rules"].as_array()) {
       for (const auto& item : *rules) {
         const auto* t = item.as_table();
-        if (t != nullptr && (t->contains("secretGroup") || t->contains("tags") || t->contains("path"))) return true;
+        if (t != nullptr && (t->contains("secretGroup") || t->contains("tags") || t->contains("path") ||
+                             t->contains("allowlists") || t->contains("required") || t->contains("skipReport"))) {
+          return true;
+        }
       }
     }
   } catch (const toml::parse_error&) {
@@ -221,5 +313,65 @@ bool looks_like_gitleaks(std::string_view text) {
 }
 
 Expected<GitleaksConfig> load_gitleaks_config(const std::string& path) { return load(path, 0); }
+
+void extend_rules(std::vector<engine::Rule>& base, std::vector<engine::Rule> rules) {
+  for (auto& rule : rules) {
+    const auto found = std::find_if(base.begin(), base.end(), [&](const engine::Rule& r) { return r.id == rule.id; });
+    if (found == base.end()) {
+      base.push_back(std::move(rule));
+      continue;
+    }
+    engine::Rule& into = *found;
+    if (!rule.description.empty()) into.description = std::move(rule.description);
+    if (!rule.regex.empty()) {
+      into.regex = std::move(rule.regex);
+      into.secret_group = rule.secret_group;
+      into.first_matched_group = rule.first_matched_group;
+      // What was tied to the old pattern (its triggers, its format's checksums) no longer holds.
+      into.triggers.clear();
+      into.checks.clear();
+    } else if (rule.secret_group) {
+      into.secret_group = rule.secret_group;
+    }
+    if (!rule.path.empty()) into.path = std::move(rule.path);
+    if (rule.min_entropy != 0.0) {
+      into.min_entropy = rule.min_entropy;
+      into.strict_entropy = rule.strict_entropy;
+    }
+    if (!rule.keywords.empty()) into.triggers.clear();  // keywords gate it now; a rule takes one or the other
+    for (auto& keyword : rule.keywords) into.keywords.push_back(std::move(keyword));
+    for (auto& allowlist : rule.allowlists) into.allowlists.push_back(std::move(allowlist));
+    for (auto& requirement : rule.required) into.required.push_back(std::move(requirement));
+    into.skip_report = into.skip_report || rule.skip_report;
+    into.source = rule.source;
+  }
+}
+
+void finish_gitleaks_rules(RuleFile& file, const std::vector<TargetedAllowlist>& targeted,
+                           const std::string& config_path) {
+  for (const auto& target : targeted) {
+    for (const auto& id : target.rule_ids) {
+      const auto found =
+          std::find_if(file.rules.begin(), file.rules.end(), [&](const engine::Rule& r) { return r.id == id; });
+      if (found == file.rules.end()) {
+        file.notes.push_back(
+            fmt::format("{}: [[allowlists]] targetRules: keyward has no rule '{}'; ignored for it", config_path, id));
+        continue;
+      }
+      found->allowlists.push_back(target.allowlist);
+    }
+  }
+  std::erase_if(file.rules, [&](const engine::Rule& rule) {
+    if (!rule.regex.empty() || !rule.path.empty()) return false;
+    file.notes.push_back(
+        fmt::format("{}: rule {} sets neither regex nor path and keyward has no rule '{}' for it to "
+                    "extend; skipped",
+                    rule.source, rule.id, rule.id));
+    return true;
+  });
+  for (auto& rule : file.rules) {
+    if (rule.description.empty()) rule.description = rule.id;
+  }
+}
 
 }  // namespace keyward::config

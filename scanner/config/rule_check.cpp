@@ -23,7 +23,7 @@ Expected<RuleCheckResult> check_rules(const RuleFile& under_test, const RuleFile
   RuleFile all;
   std::set<std::string> tested_ids;
   for (const auto& rule : under_test.rules) tested_ids.insert(rule.id);
-  append(all, RuleFile{.rules = {}, .allowlist = context.allowlist, .disabled_rules = {}});
+  append(all, RuleFile{.rules = {}, .allowlists = context.allowlists, .disabled_rules = {}, .notes = {}});
   for (const auto& rule : context.rules) {
     if (!tested_ids.contains(rule.id)) all.rules.push_back(rule);
   }

@@ -58,13 +58,14 @@ std::vector<std::string> strings(const toml::node* node, const char* key, RuleEr
   return out;
 }
 
-engine::Allowlist parse_allowlist(const toml::node* node, RuleErrors& errors) {
+// An [allowlist] table; nothing when there is none or it lists nothing.
+std::optional<engine::Allowlist> parse_allowlist(const toml::node* node, RuleErrors& errors) {
   engine::Allowlist allowlist;
-  if (node == nullptr) return allowlist;
+  if (node == nullptr) return std::nullopt;
   const auto* table = node->as_table();
   if (table == nullptr) {
     errors.add(fmt::format("allowlist must be a table ({})", line_of(*node)));
-    return allowlist;
+    return std::nullopt;
   }
   for (const auto& [key, value] : *table) {
     if (!kAllowlistKeys.contains(std::string(key.str()))) {
@@ -74,6 +75,7 @@ engine::Allowlist parse_allowlist(const toml::node* node, RuleErrors& errors) {
   allowlist.regexes = strings(table->get("regexes"), "allowlist.regexes", errors);
   allowlist.stopwords = strings(table->get("stopwords"), "allowlist.stopwords", errors);
   allowlist.paths = strings(table->get("paths"), "allowlist.paths", errors);
+  if (allowlist.regexes.empty() && allowlist.stopwords.empty() && allowlist.paths.empty()) return std::nullopt;
   return allowlist;
 }
 
@@ -158,7 +160,8 @@ std::optional<engine::Rule> parse_rule(const toml::table& table, const std::stri
     if (!known) errors.add(fmt::format("severity must be low, medium, high or critical, not '{}'", *severity));
   }
   rule.fallback = get<bool>(table, "fallback", errors).value_or(false);
-  rule.allowlist = parse_allowlist(table.get("allowlist"), errors);
+  if (auto allowlist = parse_allowlist(table.get("allowlist"), errors))
+    rule.allowlists.push_back(std::move(*allowlist));
   rule.examples = strings(table.get("examples"), "examples", errors);
   rule.negative_examples = strings(table.get("negative_examples"), "negative_examples", errors);
   if (errors.bad) return std::nullopt;
@@ -186,7 +189,9 @@ Expected<RuleFile> parse_rule_file(std::string_view text, const std::string& nam
     }
   }
   RuleErrors file_errors{.where = name, .out = errors};
-  file.allowlist = parse_allowlist(document.get("allowlist"), file_errors);
+  if (auto allowlist = parse_allowlist(document.get("allowlist"), file_errors)) {
+    file.allowlists.push_back(std::move(*allowlist));
+  }
   file.disabled_rules = strings(document.get("disabled_rules"), "disabled_rules", file_errors);
   if (const toml::node* rules = document.get("rules")) {
     const auto* array = rules->as_array();
@@ -205,7 +210,7 @@ Expected<RuleFile> parse_rule_file(std::string_view text, const std::string& nam
   }
   if (!errors.empty()) {
     // Report the well-formed rules' regex problems too, so one run lists every bad rule.
-    const engine::CompileOptions validate_only{.global_allowlist = {},
+    const engine::CompileOptions validate_only{.global_allowlists = {},
                                                .phone_check = [](std::string_view) { return true; }};
     if (auto compiled = engine::RuleSet::compile(file.rules, validate_only); !compiled) {
       errors.push_back(compiled.error().message);
@@ -228,9 +233,7 @@ void append(RuleFile& into, RuleFile from) {
   auto move_all = [](std::vector<std::string>& to, std::vector<std::string>& src) {
     for (auto& s : src) to.push_back(std::move(s));
   };
-  move_all(into.allowlist.regexes, from.allowlist.regexes);
-  move_all(into.allowlist.stopwords, from.allowlist.stopwords);
-  move_all(into.allowlist.paths, from.allowlist.paths);
+  for (auto& allowlist : from.allowlists) into.allowlists.push_back(std::move(allowlist));
   move_all(into.disabled_rules, from.disabled_rules);
   move_all(into.notes, from.notes);
 }

@@ -13,9 +13,9 @@ namespace keyward::config {
 
 struct RuleFile {
   std::vector<engine::Rule> rules;
-  engine::Allowlist allowlist;              // the file's top-level [allowlist]: applies to every rule
-  std::vector<std::string> disabled_rules;  // ids of rules (from any file) to leave out
-  std::vector<std::string> notes;           // what was read but is not supported, for the user to see
+  std::vector<engine::Allowlist> allowlists;  // the file's top-level ones ([allowlist]): apply to every rule
+  std::vector<std::string> disabled_rules;    // ids of rules (from any file) to leave out
+  std::vector<std::string> notes;             // what was read but is not supported, for the user to see
 };
 
 // `name` is used in messages and as each rule's source.

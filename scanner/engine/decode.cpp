@@ -919,14 +919,15 @@ void keep_if_new(const Source& view, Match match, std::vector<Match>& out) {
 }
 
 Expected<bool> scan_views(const RuleSet& rules, const Source& source, std::size_t begin, std::size_t end,
-                          Scratch& scratch, int depth_left, std::vector<Match>& out) {
+                          Scratch& scratch, const Item& item, int depth_left, std::vector<Match>& out) {
   for (const View& view : find_views(source, begin, end)) {
-    auto found = scan(rules, view.bytes, scratch);
+    auto found = scan(rules, view.bytes, scratch, item);
     if (!found) return tl::unexpected(found.error());
     const Source inner{.bytes = view.bytes, .segments = &view.segments};
     for (Match& match : *found) keep_if_new(inner, std::move(match), out);
     if (depth_left > 1 && view.decoded_end > view.decoded_begin) {
-      if (auto nested = scan_views(rules, inner, view.decoded_begin, view.decoded_end, scratch, depth_left - 1, out);
+      if (auto nested =
+              scan_views(rules, inner, view.decoded_begin, view.decoded_end, scratch, item, depth_left - 1, out);
           !nested) {
         return nested;
       }
@@ -1030,9 +1031,9 @@ std::vector<std::vector<BlockClasses>> classify_every_way(std::string_view block
 
 }  // namespace detail
 
-Expected<std::vector<Match>> scan_decoded(const RuleSet& rules, std::string_view bytes, Scratch& scratch,
-                                          int max_depth) {
-  auto matches = scan(rules, bytes, scratch);
+Expected<std::vector<Match>> scan_decoded(const RuleSet& rules, std::string_view bytes, Scratch& scratch, int max_depth,
+                                          const Item& item) {
+  auto matches = scan(rules, bytes, scratch, item);
   if (!matches || max_depth <= 0) return matches;
   max_depth = std::min(max_depth, kMaxDecodeDepth);  // a chain of encodings holds eight labels
   // A secret that is itself percent-encoded (a password in a URL) is reported decoded.
@@ -1047,7 +1048,7 @@ Expected<std::vector<Match>> scan_decoded(const RuleSet& rules, std::string_view
     }
   }
   const Source original{.bytes = bytes};
-  if (auto ok = scan_views(rules, original, 0, bytes.size(), scratch, max_depth, *matches); !ok) {
+  if (auto ok = scan_views(rules, original, 0, bytes.size(), scratch, item, max_depth, *matches); !ok) {
     return tl::unexpected(ok.error());
   }
   drop_shadowed_fallbacks(rules, *matches);  // a key decoded from base64 outranks a generic match of the base64

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "scanner/engine/allowlist.h"
 #include "scanner/engine/finding.h"
 #include "scanner/engine/rule_set.h"
 #include "scanner/engine/scratch.h"
@@ -27,8 +28,8 @@ inline constexpr std::size_t kMinHexChars = 32;
 // scan() plus what decoding reveals, decodings nested up to `max_depth` deep (0: scan() alone). Matches found
 // only through a decoding carry `decoded_secret` and `encoding`; so does a secret that is itself
 // percent-encoded.
-Expected<std::vector<Match>> scan_decoded(const RuleSet& rules, std::string_view bytes, Scratch& scratch,
-                                          int max_depth);
+Expected<std::vector<Match>> scan_decoded(const RuleSet& rules, std::string_view bytes, Scratch& scratch, int max_depth,
+                                          const Item& item = {});
 
 // Standard or URL-safe alphabet, padding optional; empty when `run` is not base64.
 std::optional<std::string> decode_base64(std::string_view run);

@@ -7,7 +7,6 @@
 #include <hs/hs.h>
 #include <re2/re2.h>
 
-#include "scanner/engine/allowlist.h"
 #include "scanner/engine/checks.h"
 
 namespace keyward::engine {
@@ -107,28 +106,54 @@ std::string_view line_around(std::string_view bytes, std::size_t start, std::siz
   return bytes.substr(line_start, (newline == std::string_view::npos ? bytes.size() : newline) - line_start);
 }
 
-bool searches_lines(const CompiledAllowlist& allowlist) {
-  return allowlist.regex_target == RegexTarget::kLine && !allowlist.regexes.empty();
+bool entropy_passes(const Rule& rule, double entropy, std::size_t secret_bytes) {
+  if (rule.strict_entropy) return rule.min_entropy == 0.0 || entropy > rule.min_entropy;
+  return entropy >= effective_entropy_floor(rule.min_entropy, secret_bytes);
 }
 
-bool candidate_passes(const RuleSet& rules, const CompiledRule& rule, const Candidate& candidate, double entropy) {
+bool candidate_passes(const RuleSet& rules, const CompiledRule& rule, const Candidate& candidate, const Item& item,
+                      double entropy) {
   const std::string_view secret = candidate.secret;
   if (secret.empty()) return false;
-  if (entropy < effective_entropy_floor(rule.rule.min_entropy, secret.size())) return false;
+  if (!entropy_passes(rule.rule, entropy, secret.size())) return false;
   for (Check check : rule.rule.checks) {
     if (!passes_check(check, secret, rules.phone_check())) return false;
   }
-  return !candidate_allowed(rule.allowlist, candidate) && !candidate_allowed(rules.global_allowlist(), candidate);
+  return !candidate_allowed(rules.global_allowlists(), candidate, item) &&
+         !candidate_allowed(rule.allowlists, candidate, item);
+}
+
+// The secret's capture: the rule's group, or with first_matched_group (and no group named) the first group that
+// matched text, else the whole match.
+re2::StringPiece secret_capture(const CompiledRule& rule, const std::vector<re2::StringPiece>& captures) {
+  if (!rule.rule.first_matched_group || rule.rule.secret_group) return captures[rule.regex.secret_group()];
+  for (std::size_t i = 1; i < captures.size(); ++i) {
+    if (!captures[i].empty()) return captures[i];
+  }
+  return captures[0];
+}
+
+// A window that begins at its line's start may reach back over the rule's window before it, on the same line:
+// a match both find is kept once. The rule's matches so far are the last ones of `out`, by increasing start.
+bool found_already(const std::vector<Match>& out, const Match& match) {
+  for (auto it = out.rbegin(); it != out.rend() && it->rule == match.rule && it->start >= match.start; ++it) {
+    if (it->start == match.start && it->end == match.end && it->secret_start == match.secret_start &&
+        it->secret_end == match.secret_end) {
+      return true;
+    }
+  }
+  return false;
 }
 
 void confirm(const RuleSet& rules, std::uint32_t rule_index, const HitRegion& region, std::string_view bytes,
-             const Scratch& scratch, std::vector<Match>& out) {
+             const Scratch& scratch, const Item& item, std::vector<Match>& out) {
   const CompiledRule& rule = rules.rules()[rule_index];
   if (rule.regex.error()) return;  // cannot happen for a validated rule set; never a crash if it does
+  if (!rule_applies(rule, item)) return;
   const re2::RE2& regex = rule.regex.regex();
   const re2::RE2& capture_regex = rule.regex.capture_regex();
-  const int secret_group = rule.regex.secret_group();
-  const int groups = secret_group + 1;
+  const bool any_group = rule.rule.first_matched_group && !rule.rule.secret_group;
+  const int groups = (any_group ? rule.regex.group_count() : rule.regex.secret_group()) + 1;
   std::vector<re2::StringPiece> captures(groups);
   std::size_t pos = region.window_start;
   const re2::StringPiece text(bytes.data(), bytes.size());
@@ -139,7 +164,7 @@ void confirm(const RuleSet& rules, std::uint32_t rule_index, const HitRegion& re
     const std::size_t end = start + whole.size();
     pos = end > start ? end : start + 1;
     if (!capture_regex.Match(text, start, end, re2::RE2::ANCHOR_BOTH, captures.data(), groups)) continue;
-    const re2::StringPiece secret = captures[secret_group];
+    const re2::StringPiece secret = secret_capture(rule, captures);
     if (secret.data() == nullptr) continue;
     // The next match may begin in this one's trailing context: in "10.0.0.1 10.0.0.2" the space that ends the
     // first address also starts the second.
@@ -156,10 +181,10 @@ void confirm(const RuleSet& rules, std::uint32_t rule_index, const HitRegion& re
     if (!keyword_near(rules, rule, scratch, match)) continue;
     const Candidate candidate{.secret = secret_view,
                               .match = bytes.substr(start, end - start),
-                              .line = searches_lines(rule.allowlist) || searches_lines(rules.global_allowlist())
+                              .line = searches_lines(rule.allowlists) || searches_lines(rules.global_allowlists())
                                           ? line_around(bytes, start, end)
                                           : std::string_view()};
-    if (!candidate_passes(rules, rule, candidate, match.entropy)) continue;
+    if (!candidate_passes(rules, rule, candidate, item, match.entropy) || found_already(out, match)) continue;
     out.push_back(match);
   }
 }
@@ -236,7 +261,7 @@ void drop_shadowed_fallbacks(const RuleSet& rules, std::vector<Match>& matches) 
   matches = std::move(kept);
 }
 
-Expected<std::vector<Match>> scan(const RuleSet& rules, std::string_view bytes, Scratch& scratch) {
+Expected<std::vector<Match>> scan(const RuleSet& rules, std::string_view bytes, Scratch& scratch, const Item& item) {
   std::vector<Match> matches;
   if (rules.database() == nullptr || bytes.empty()) return matches;
   if (bytes.size() > std::numeric_limits<unsigned int>::max()) {
@@ -261,7 +286,7 @@ Expected<std::vector<Match>> scan(const RuleSet& rules, std::string_view bytes, 
 
   std::sort(scratch.touched_rules.begin(), scratch.touched_rules.end());
   for (auto rule : scratch.touched_rules) {
-    for (const auto& region : scratch.regions[rule]) confirm(rules, rule, region, bytes, scratch, matches);
+    for (const auto& region : scratch.regions[rule]) confirm(rules, rule, region, bytes, scratch, item, matches);
   }
   drop_shadowed_fallbacks(rules, matches);  // also sorts them
   return matches;

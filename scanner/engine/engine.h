@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "scanner/engine/allowlist.h"
 #include "scanner/engine/finding.h"
 #include "scanner/engine/rule_set.h"
 #include "scanner/engine/scratch.h"
@@ -13,8 +14,12 @@
 namespace keyward::engine {
 
 // Matches sorted by (secret_start, rule); a fallback rule's match is dropped where a specific rule found an
-// overlapping secret. Returns an error only when Hyperscan itself fails.
-Expected<std::vector<Match>> scan(const RuleSet& rules, std::string_view bytes, Scratch& scratch);
+// overlapping secret. `item` says where the bytes come from, for rules narrowed to some paths and allowlists of
+// paths and commits (the default: no path, no commit); an item a global allowlist lets go whole is best not
+// scanned at all (allowlist.h: item_allowed). Rules on paths alone find nothing here. Returns an error only when
+// Hyperscan itself fails.
+Expected<std::vector<Match>> scan(const RuleSet& rules, std::string_view bytes, Scratch& scratch,
+                                  const Item& item = {});
 
 // A fallback (generic) match yields to a specific match of an overlapping secret in the same category, and of
 // two fallbacks finding the very same secret only the first rule's is kept. Rules of different categories

@@ -73,7 +73,16 @@ CompiledAllowlist compile_allowlist(const Allowlist& allowlist, std::vector<std:
   add(allowlist.regexes, out.regexes, "regex");
   add(allowlist.paths, out.paths, "path");
   for (const auto& word : allowlist.stopwords) out.stopwords.push_back(lower(word));
+  for (const auto& commit : allowlist.commits) out.commits.push_back(lower(commit));
   out.regex_target = allowlist.regex_target;
+  out.condition = allowlist.condition;
+  return out;
+}
+
+std::vector<CompiledAllowlist> compile_allowlists(const std::vector<Allowlist>& allowlists,
+                                                  std::vector<std::string>& errors, const std::string& where) {
+  std::vector<CompiledAllowlist> out;
+  for (const auto& allowlist : allowlists) out.push_back(compile_allowlist(allowlist, errors, where));
   return out;
 }
 
@@ -356,6 +365,7 @@ const re2::RE2& LazyRegex::capture_regex() const {
   return s.capture_regex ? *s.capture_regex : *s.regex;
 }
 int LazyRegex::secret_group() const { return ready().error ? 0 : ready().secret_group; }
+int LazyRegex::group_count() const { return ready().error ? 0 : ready().regex->NumberOfCapturingGroups(); }
 
 void RuleSet::DatabaseFree::operator()(hs_database* db) const { hs_free_database(db); }
 
@@ -374,7 +384,7 @@ Expected<RuleSet> RuleSet::compile(std::vector<Rule> rules, const CompileOptions
       errors.push_back(fmt::format("{}: duplicate rule id", where));
       continue;
     }
-    if (rule.regex.empty()) {
+    if (rule.regex.empty() && rule.path.empty()) {
       errors.push_back(fmt::format("{}: empty regex", where));
       continue;
     }
@@ -397,13 +407,37 @@ Expected<RuleSet> RuleSet::compile(std::vector<Rule> rules, const CompileOptions
       continue;
     }
     const std::size_t before = errors.size();
-    auto allowlist = compile_allowlist(rule.allowlist, errors, where);
+    auto allowlists = compile_allowlists(rule.allowlists, errors, where);
+    std::unique_ptr<re2::RE2> path;
+    if (!rule.path.empty()) {
+      path = make_re2(rule.path);
+      if (!path->ok()) errors.push_back(fmt::format("{}: bad path regex: {}", where, regex_problem(*path)));
+    }
     if (errors.size() != before) continue;
     LazyRegex regex(rule.regex, rule.secret_group);
-    set.rules_.push_back(CompiledRule{
-        .rule = std::move(rule), .regex = std::move(regex), .keyword_ids = {}, .allowlist = std::move(allowlist)});
+    set.rules_.push_back(CompiledRule{.rule = std::move(rule),
+                                      .regex = std::move(regex),
+                                      .keyword_ids = {},
+                                      .trigger_ids = {},
+                                      .allowlists = std::move(allowlists),
+                                      .path = std::move(path),
+                                      .required = {}});
   }
-  auto global = compile_allowlist(options.global_allowlist, errors, "global allowlist");
+  for (auto& compiled : set.rules_) {
+    for (const auto& required : compiled.rule.required) {
+      const auto found = std::find_if(set.rules_.begin(), set.rules_.end(),
+                                      [&](const CompiledRule& other) { return other.rule.id == required.id; });
+      if (found == set.rules_.end()) {
+        errors.push_back(fmt::format("{}: requires rule '{}', which is not in the rule set", rule_where(compiled.rule),
+                                     required.id));
+        continue;
+      }
+      compiled.required.push_back({.rule = static_cast<std::uint32_t>(found - set.rules_.begin()),
+                                   .within_lines = required.within_lines,
+                                   .within_columns = required.within_columns});
+    }
+  }
+  auto global = compile_allowlists(options.global_allowlists, errors, "global allowlist");
   auto validate_regexes = [&] {
     for (const auto& compiled : set.rules_) {
       if (auto problem = compiled.regex.error()) {
@@ -415,12 +449,13 @@ Expected<RuleSet> RuleSet::compile(std::vector<Rule> rules, const CompileOptions
     validate_regexes();
     return fail(errors);
   }
-  set.global_allowlist_ = std::move(global);
+  set.global_allowlists_ = std::move(global);
   set.phone_check_ = options.phone_check;
 
   // Keywords become caseless literal patterns in the same database, so context costs no second pass; triggers
-  // are patterns there too.
+  // are patterns there too. A rule on paths alone has nothing to gate.
   for (auto& compiled : set.rules_) {
+    if (compiled.on_paths_only()) continue;
     for (const auto& keyword : compiled.rule.keywords) {
       if (keyword.empty()) continue;
       const std::string key = lower(keyword);
@@ -441,6 +476,7 @@ Expected<RuleSet> RuleSet::compile(std::vector<Rule> rules, const CompileOptions
   std::vector<std::vector<Pattern>> lists(1);  // main, then one per gated group
   for (std::size_t i = 0; i < set.rules_.size(); ++i) {
     const auto& compiled = set.rules_[i];
+    if (compiled.on_paths_only()) continue;
     std::size_t list = 0;
     if (!compiled.keyword_ids.empty()) {
       list = group_of[static_cast<std::size_t>(compiled.keyword_ids[0])] + 1;
@@ -489,7 +525,7 @@ Expected<RuleSet> RuleSet::compile(std::vector<Rule> rules, const CompileOptions
   if (!errors.empty()) return fail(errors);
   std::vector<std::uint32_t> windows;
   for (auto& compiled : set.rules_) {
-    compiled.confirm_window = confirm_window(compiled.rule.regex);
+    if (!compiled.on_paths_only()) compiled.confirm_window = confirm_window(compiled.rule.regex);
     windows.push_back(compiled.confirm_window);
   }
   set.compute_gates(group_of);

@@ -30,6 +30,8 @@ struct CompiledAllowlist {
   RegexTarget regex_target = RegexTarget::kSecret;
   std::vector<std::string> stopwords;  // lower-cased
   std::vector<std::unique_ptr<re2::RE2>> paths;
+  std::vector<std::string> commits;  // lower-cased
+  AllowCondition condition = AllowCondition::kAny;
 };
 
 // A rule's RE2 and secret group, compiled at most once: eagerly when the rule set is validated, or on first use
@@ -48,6 +50,7 @@ class LazyRegex {
   // The same pattern for extracting submatches from a span `regex()` matched: cheaper to run.
   const re2::RE2& capture_regex() const;
   int secret_group() const;
+  int group_count() const;  // capturing groups in the pattern
 
  private:
   struct State;
@@ -58,13 +61,25 @@ class LazyRegex {
 // The most bytes before a Hyperscan hit that RE2 looks at for the match's start.
 inline constexpr std::uint32_t kMaxConfirmWindowBytes = 8192;
 
+// A rule another one requires near its findings (Rule::required), by index into RuleSet::rules().
+struct CompiledRequirement {
+  std::uint32_t rule = 0;
+  std::optional<int> within_lines;
+  std::optional<int> within_columns;
+};
+
 struct CompiledRule {
   Rule rule;
   LazyRegex regex;
   std::uint32_t confirm_window = kMaxConfirmWindowBytes;  // the pattern's longest match, capped
   std::vector<int> keyword_ids;                           // indices into RuleSet::keywords()
   std::vector<int> trigger_ids;                           // indices into RuleSet::triggers()
-  CompiledAllowlist allowlist;
+  std::vector<CompiledAllowlist> allowlists;
+  std::unique_ptr<re2::RE2> path;  // Rule::path; null: every path
+  std::vector<CompiledRequirement> required;
+
+  // A rule on paths alone: it finds files by their path, never bytes, and is not in the Hyperscan databases.
+  bool on_paths_only() const { return rule.regex.empty(); }
 };
 
 // Where a compiled Hyperscan database may be kept between runs. The engine hands over a key (every input that
@@ -76,7 +91,7 @@ struct DatabaseCache {
 };
 
 struct CompileOptions {
-  Allowlist global_allowlist;
+  std::vector<Allowlist> global_allowlists;  // apply to every rule
   PhoneCheck phone_check = nullptr;
   const DatabaseCache* cache = nullptr;
 };
@@ -94,7 +109,7 @@ class RuleSet {
   std::span<const std::string> keywords() const { return keywords_; }  // lower-cased, deduplicated
   std::size_t longest_keyword_bytes() const { return longest_keyword_bytes_; }
   std::span<const std::string> triggers() const { return triggers_; }  // deduplicated
-  const CompiledAllowlist& global_allowlist() const { return global_allowlist_; }
+  std::span<const CompiledAllowlist> global_allowlists() const { return global_allowlists_; }
   PhoneCheck phone_check() const { return phone_check_; }
   // Rules without keywords or triggers, and every keyword and trigger.
   const hs_database* database() const { return database_.get(); }
@@ -132,7 +147,7 @@ class RuleSet {
   std::vector<std::string> keywords_;
   std::size_t longest_keyword_bytes_ = 0;
   std::vector<std::string> triggers_;
-  CompiledAllowlist global_allowlist_;
+  std::vector<CompiledAllowlist> global_allowlists_;
   PhoneCheck phone_check_ = nullptr;
   std::unique_ptr<hs_database, DatabaseFree> database_;
   std::vector<std::unique_ptr<hs_database, DatabaseFree>> gated_databases_;

@@ -6,6 +6,7 @@
 #include <ctime>
 #include <deque>
 #include <mutex>
+#include <new>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -488,9 +489,27 @@ void conclude(Screening& out, std::string rewritten, bool changed) {
   out.audit.bytes_out = out.text.size();
 }
 
+// What went wrong inside a screening, for the block's message: the exception's own words (ours name a limit or a
+// library's status, never the text), "out of memory", or nothing more to say.
+std::string current_exception_reason() {
+  try {
+    throw;
+  } catch (const std::bad_alloc&) {
+    return "out of memory";
+  } catch (const std::exception& e) {
+    return e.what();
+  } catch (...) {
+    return "unknown exception";
+  }
+}
+
+// A screening that failed inside: blocked, never passed on, with the reason. Called from a catch block.
 Screening internal_error(const std::string& input, std::size_t bytes_in, const std::string& env) {
   Screening out;
-  out.violations.push_back({.limit = "internal-error", .pointer = "", .message = "internal error"});
+  out.violations.push_back({.limit = "internal-error",
+                            .pointer = "",
+                            .message = fmt::format("internal error while screening, so the {} was blocked: {}",
+                                                   input == "json" ? "request" : "text", current_exception_reason())});
   out.audit.time = now_utc();
   out.audit.input = input;
   out.audit.env = env;

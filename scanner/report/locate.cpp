@@ -44,14 +44,12 @@ std::size_t line_end(std::string_view bytes, std::size_t line_start) {
 std::vector<Finding> locate(const engine::RuleSet& rules, std::string_view path, std::string_view bytes,
                             const std::vector<engine::Match>& matches) {
   std::vector<Finding> out;
-  if (engine::path_allowed(rules.global_allowlist(), path)) return out;
   std::vector<engine::Match> sorted = matches;
   std::sort(sorted.begin(), sorted.end(),
             [](const engine::Match& a, const engine::Match& b) { return a.secret_start < b.secret_start; });
   LineCounter starts(bytes);
   for (const auto& match : sorted) {
     const auto& rule = rules.rules()[match.rule];
-    if (engine::path_allowed(rule.allowlist, path)) continue;
     const Position begin = starts.at(match.secret_start);
     const std::size_t first_line_end = line_end(bytes, begin.line_start);
     const std::string_view line = bytes.substr(begin.line_start, first_line_end - begin.line_start);
@@ -91,6 +89,8 @@ std::vector<Finding> locate(const engine::RuleSet& rules, std::string_view path,
         .line_text = std::string(bytes.substr(excerpt_start, excerpt_end - excerpt_start)),
         .marked = {match.secret_start - excerpt_start, std::min(match.secret_end, excerpt_end) - excerpt_start},
         .secrets_in_line = {},
+        .git = {},
+        .message = {},
     };
     // Every secret reaching into the excerpt, so redaction hides them all; a secret starts at most one confirm
     // window before the excerpt it reaches into.
@@ -103,6 +103,24 @@ std::vector<Finding> locate(const engine::RuleSet& rules, std::string_view path,
       const std::size_t e = std::min(it->secret_end, excerpt_end);
       if (s < e) finding.secrets_in_line.push_back({s - excerpt_start, e - excerpt_start});
     }
+    out.push_back(std::move(finding));
+  }
+  return out;
+}
+
+std::vector<Finding> path_findings(const engine::RuleSet& rules, const engine::Item& item) {
+  std::vector<Finding> out;
+  if (engine::item_allowed(rules.global_allowlists(), item)) return out;
+  for (const auto& rule : rules.rules()) {
+    if (!rule.on_paths_only() || !engine::rule_applies(rule, item)) continue;
+    Finding finding;
+    finding.rule_id = rule.rule.id;
+    finding.description = rule.rule.description;
+    finding.category = rule.rule.category;
+    finding.severity = rule.rule.severity;
+    finding.path = std::string(item.path);
+    finding.fingerprint = fingerprint(rule.rule.id, item.path, "");
+    finding.message = "the file itself: its path matches the rule";
     out.push_back(std::move(finding));
   }
   return out;

@@ -22,24 +22,59 @@ std::string redact(std::string_view secret) {
 
 namespace {
 
+// A secret span of the line before redaction, and what hides it after.
+struct Hidden {
+  Span before;
+  Span after;
+};
+
+// Where a byte offset of the line lands once the spans are hidden: an offset inside a hidden span lands on its
+// start (or, for an end, on its end), one after it moves with the text that follows.
+std::size_t moved(std::size_t offset, const std::vector<Hidden>& hidden, bool is_end) {
+  std::size_t shift_from = 0, shift_to = 0;
+  for (const Hidden& h : hidden) {
+    if (offset < h.before.start || (is_end && offset == h.before.start)) break;
+    if (offset < h.before.end || (is_end && offset == h.before.end)) return is_end ? h.after.end : h.after.start;
+    shift_from = h.before.end;
+    shift_to = h.after.end;
+  }
+  return offset - shift_from + shift_to;
+}
+
 // Replaces every secret span of the line with its redacted form, keeping `marked` on the finding's own secret.
+// Spans that overlap are hidden as one (a generic match inside a quoted password), so no part of either shows
+// and `marked` stays inside the new line; spans reaching past the line's end are cut at it.
 void redact_line(Finding& finding) {
-  std::vector<Span> spans = finding.secrets_in_line;
+  const std::size_t size = finding.line_text.size();
+  std::vector<Span> spans;
+  for (Span span : finding.secrets_in_line) {
+    span.end = std::min(span.end, size);
+    if (span.start < span.end) spans.push_back(span);
+  }
   std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.start < b.start; });
-  std::string out;
-  Span marked = finding.marked;
-  std::size_t pos = 0;
+  std::vector<Span> merged;
   for (const Span& span : spans) {
-    if (span.start < pos) continue;  // overlapping secrets: the first one covers it
+    if (!merged.empty() && span.start < merged.back().end) {
+      merged.back().end = std::max(merged.back().end, span.end);
+    } else {
+      merged.push_back(span);
+    }
+  }
+  std::string out;
+  std::vector<Hidden> hidden;
+  std::size_t pos = 0;
+  for (const Span& span : merged) {
     out.append(finding.line_text, pos, span.start - pos);
-    const std::string hidden = redact(std::string_view(finding.line_text).substr(span.start, span.end - span.start));
-    if (span.start == finding.marked.start) marked = {out.size(), out.size() + hidden.size()};
-    out += hidden;
+    const std::size_t start = out.size();
+    out += redact(std::string_view(finding.line_text).substr(span.start, span.end - span.start));
+    hidden.push_back({.before = span, .after = {start, out.size()}});
     pos = span.end;
   }
-  out.append(finding.line_text, std::min(pos, finding.line_text.size()));
+  out.append(finding.line_text, std::min(pos, size));
+  const std::size_t marked_start = std::min(finding.marked.start, size);
+  const std::size_t marked_end = std::clamp(finding.marked.end, marked_start, size);
+  finding.marked = {moved(marked_start, hidden, false), moved(marked_end, hidden, marked_end > marked_start)};
   finding.line_text = std::move(out);
-  finding.marked = marked;
   finding.secrets_in_line.clear();
 }
 

@@ -56,6 +56,11 @@ constexpr std::size_t kPackHeaderBytes = 12;
 constexpr std::size_t kTrailerBytes = 20;
 enum class Stored { kWhole, kDelta };
 constexpr int kMaxChainLength = 100000;  // a longer chain is a cycle in a corrupt pack
+// No object larger is decoded here (libgit2 reads it, if anyone must): a few bytes of delta can claim or copy
+// their way to any size, and memory is asked for before the bytes exist. The scan skips far smaller blobs.
+constexpr std::uint64_t kMaxObjectBytes = std::uint64_t{256} << 20;
+// Deflate never makes more than 1032 bytes of one byte of input (zlib's technical notes).
+constexpr std::uint64_t kMaxInflateRatio = 1032;
 
 std::uint64_t location_key(std::uint32_t pack, std::uint64_t offset) { return (std::uint64_t{pack} << 48) | offset; }
 
@@ -88,8 +93,13 @@ struct PackSet::Pack {
     count = be32(idx.data() + 8 + std::size_t{255} * 4);
     const std::size_t needed = kIdxHeaderBytes + std::size_t{count} * (20 + 4 + 4) + 2 * kTrailerBytes;
     if (idx.size() < needed || be32(pack.data() + 8) != count) return false;
-    // The index's fanout narrows a search by the first byte; this one by the first two, so that a lookup in a
-    // large pack costs a few comparisons where it would cost a dozen cache misses.
+    // The index's own fanout must rise: one that falls is a corrupt index.
+    for (std::size_t i = 1; i < 256; ++i) {
+      if (be32(idx.data() + 8 + (i - 1) * 4) > be32(idx.data() + 8 + i * 4)) return false;
+    }
+    // The index's fanout narrows a search by the first byte; this one, counted from the names themselves (so it
+    // stays within them whatever the file says), by the first two: a lookup in a large pack costs a few
+    // comparisons where it would cost a dozen cache misses.
     fanout.assign(65537, 0);
     for (std::uint32_t i = 0; i < count; ++i) {
       const unsigned char* id = ids() + std::size_t{i} * 20;
@@ -196,8 +206,8 @@ bool Inflater::inflate_to(const unsigned char* data, std::uint64_t size, std::ui
   z_stream& zs = stream_->zlib;
   if (!stream_->ok || inflateReset(&zs) != Z_OK || at >= size) return false;
   // zlib cannot inflate more than about 1032 bytes from one: a larger size in a header is a lie, refused before
-  // memory is asked for it.
-  if (expected / 1032 > size - at) return false;
+  // memory is asked for it (and an object larger than kMaxObjectBytes is left to libgit2).
+  if (expected > kMaxObjectBytes || expected > (size - at) * kMaxInflateRatio + 64) return false;
   out.resize(expected);
   zs.next_out = reinterpret_cast<Bytef*>(out.data());
   zs.avail_out = 0;
@@ -230,7 +240,7 @@ bool apply_delta(std::string_view base, std::string_view delta, std::string& out
   std::size_t pos = 0;
   std::uint64_t base_size = 0, result_size = 0;
   if (!read_varint(delta, pos, base_size) || !read_varint(delta, pos, result_size)) return false;
-  if (base_size != base.size() || result_size > (std::uint64_t{1} << 40)) return false;
+  if (base_size != base.size() || result_size > kMaxObjectBytes) return false;
   // Appended piece by piece into reserved room: no pass to zero the result first. The reserve is bounded by what
   // the delta can make: each of its bytes copies at most 64 KiB or inserts one byte.
   out.clear();

@@ -152,6 +152,30 @@ TEST(ScanE2E, UnreadableFileIsADiagnosticAndOtherFindingsStillReported) {
   EXPECT_NE(run.err.find("locked.env: cannot open: Permission denied"), std::string::npos) << run.err;
 }
 
+// Issue 18: one file whose scan fails part-way is a diagnostic naming it; every other file's findings are still
+// reported, and the exit code is 2. The failure is real: the binary runs with an allocator preloaded that refuses
+// blocks of 16 MiB or more, so reading the one 20 MiB file runs out of memory
+// (tests/support/refuse_large_allocations.cpp).
+TEST(ScanE2E, AFileThatFailsPartWayIsADiagnosticAndEveryOtherFileIsStillReported) {
+#ifndef KEYWARD_REFUSE_LARGE_ALLOCATIONS
+  GTEST_SKIP() << "no preloadable allocator in a sanitizer build";
+#else
+  TempDir dir;
+  dir.write("a/.env", "MISTRAL_API_KEY=" + fake_token(60) + "\n");
+  dir.write("b/huge.log", std::string(20u << 20, 'x') + "\n");
+  dir.write("c/.env", "MISTRAL_API_KEY=" + fake_token(61) + "\n");
+  ProcessOptions options;
+  options.env = {std::string("LD_PRELOAD=") + KEYWARD_REFUSE_LARGE_ALLOCATIONS,
+                 "KEYWARD_TEST_REFUSE_ALLOCATIONS_FROM=" + std::to_string(16u << 20)};
+  const auto run =
+      run_keyward({"scan", "--format", "json", "--max-file-size", "64MiB", "--threads", "2", dir.path()}, options);
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_NE(run.out.find(dir / "a/.env"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find(dir / "c/.env"), std::string::npos) << run.out;
+  EXPECT_NE(run.err.find(dir / "b/huge.log" + ": out of memory, not scanned"), std::string::npos) << run.err;
+#endif
+}
+
 TEST(ScanE2E, ReadsStandardInput) {
   const auto run = run_keyward({"scan", "-"}, {.stdin_bytes = "export MISTRAL_API_KEY=" + fake_token(8) + "\n"});
   EXPECT_EQ(run.exit_code, 1) << run.err;

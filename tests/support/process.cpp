@@ -10,12 +10,53 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
+#include <optional>
 #include <stdexcept>
 
 namespace keyward::testing {
 
-ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {
+namespace {
+
+// A copy of a program that `nobody` can run: the build directory may lie below one only root can enter (root's
+// home is mode 700 on Debian). Removed with its directory when it goes out of scope.
+class WorldExecutableCopy {
+ public:
+  explicit WorldExecutableCopy(const std::string& program) {
+    namespace fs = std::filesystem;
+    std::string pattern = (fs::temp_directory_path() / "keyward-exe-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    dir_ = pattern;
+    path_ = (fs::path(dir_) / fs::path(program).filename()).string();
+    fs::copy_file(program, path_);
+    fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                              fs::perms::others_read | fs::perms::others_exec);
+    fs::permissions(path_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                               fs::perms::others_read | fs::perms::others_exec);
+  }
+  ~WorldExecutableCopy() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  WorldExecutableCopy(const WorldExecutableCopy&) = delete;
+  WorldExecutableCopy& operator=(const WorldExecutableCopy&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string dir_;
+  std::string path_;
+};
+
+}  // namespace
+
+ProcessResult run_process(const std::vector<std::string>& given_argv, const ProcessOptions& options) {
   signal(SIGPIPE, SIG_IGN);  // a child that exits before reading all its input must not kill the test
+  std::vector<std::string> argv = given_argv;
+  std::optional<WorldExecutableCopy> copy;
+  if (options.privileges == Privileges::kDropRoot && geteuid() == 0) {
+    copy.emplace(argv.at(0));
+    argv[0] = copy->path();
+  }
   int in_pipe[2], out_pipe[2], err_pipe[2];
   if (pipe2(in_pipe, O_CLOEXEC) != 0 || pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) {
     throw std::runtime_error("pipe failed");

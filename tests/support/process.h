@@ -1,6 +1,8 @@
 // Runs a real program as a child process: arguments, working directory, standard input; returns its exit code
 // and everything it wrote. Optionally drops root to `nobody` first, so permission tests mean something as root,
 // and optionally kills a child that outlives a deadline, so a hang fails a test instead of stalling the suite.
+// A child that drops to `nobody` runs a copy of the program in a world-readable temporary directory, so the suite
+// passes wherever it is built (below root's mode-700 home too).
 #pragma once
 
 #include <string>

@@ -43,11 +43,12 @@ TEST(DatabaseCache, StoresOnceThenLoadsTheSameDatabase) {
     if (bytes) ++loads;
     return bytes;
   };
-  auto first = engine::RuleSet::compile(rules(), {.global_allowlist = {}, .phone_check = nullptr, .cache = &counting});
+  auto first = engine::RuleSet::compile(rules(), {.global_allowlists = {}, .phone_check = nullptr, .cache = &counting});
   ASSERT_TRUE(first.has_value());
   EXPECT_EQ(loads, 0);
   ASSERT_EQ(cached_files(dir / "cache").size(), 1u);
-  auto second = engine::RuleSet::compile(rules(), {.global_allowlist = {}, .phone_check = nullptr, .cache = &counting});
+  auto second =
+      engine::RuleSet::compile(rules(), {.global_allowlists = {}, .phone_check = nullptr, .cache = &counting});
   ASSERT_TRUE(second.has_value());
   EXPECT_EQ(loads, 1);
   EXPECT_EQ(count_findings(*second, "x tok_abcdef y"), 1u);
@@ -58,14 +59,14 @@ TEST(DatabaseCache, StoresOnceThenLoadsTheSameDatabase) {
 TEST(DatabaseCache, ACorruptFileIsARebuildNotACrash) {
   TempDir dir;
   const auto cache = file_database_cache(dir / "cache");
-  ASSERT_TRUE(engine::RuleSet::compile(rules(), {.global_allowlist = {}, .phone_check = nullptr, .cache = &cache}));
+  ASSERT_TRUE(engine::RuleSet::compile(rules(), {.global_allowlists = {}, .phone_check = nullptr, .cache = &cache}));
   const auto file = cached_files(dir / "cache").at(0);
   for (const std::size_t keep : {std::size_t{0}, std::size_t{10}, std::size_t{200}}) {
     std::string bytes = keyward::testing::read_file(file.string());
     bytes.resize(std::min(bytes.size(), keep));
     bytes += "garbage";
     std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
-    auto set = engine::RuleSet::compile(rules(), {.global_allowlist = {}, .phone_check = nullptr, .cache = &cache});
+    auto set = engine::RuleSet::compile(rules(), {.global_allowlists = {}, .phone_check = nullptr, .cache = &cache});
     ASSERT_TRUE(set.has_value());
     EXPECT_EQ(count_findings(*set, "tok_abcdef"), 1u);
   }
@@ -77,14 +78,14 @@ TEST(DatabaseCache, DifferentRulesGetDifferentFilesAndTheDirectoryStaysBounded) 
   for (std::size_t i = 0; i < kMaxCachedDatabases + 4; ++i) {
     std::vector<engine::Rule> r = {
         engine::Rule{.id = "tok", .description = "d", .regex = "tok" + std::to_string(i) + "_([a-z]{6})"}};
-    ASSERT_TRUE(engine::RuleSet::compile(r, {.global_allowlist = {}, .phone_check = nullptr, .cache = &cache}));
+    ASSERT_TRUE(engine::RuleSet::compile(r, {.global_allowlists = {}, .phone_check = nullptr, .cache = &cache}));
   }
   EXPECT_EQ(cached_files(dir.path()).size(), kMaxCachedDatabases);
 }
 
 TEST(DatabaseCache, AnUnwritableDirectoryMeansNoCache) {
   const auto cache = file_database_cache("/proc/keyward-cannot-exist");
-  auto set = engine::RuleSet::compile(rules(), {.global_allowlist = {}, .phone_check = nullptr, .cache = &cache});
+  auto set = engine::RuleSet::compile(rules(), {.global_allowlists = {}, .phone_check = nullptr, .cache = &cache});
   ASSERT_TRUE(set.has_value());
   EXPECT_EQ(count_findings(*set, "tok_abcdef"), 1u);
 }

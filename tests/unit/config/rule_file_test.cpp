@@ -43,9 +43,11 @@ paths = ["z"]
   EXPECT_EQ(r.category, engine::Category::kPersonalData);
   EXPECT_EQ(r.severity, engine::Severity::kCritical);
   EXPECT_TRUE(r.fallback);
-  EXPECT_EQ(r.allowlist.paths, std::vector<std::string>{"z"});
+  ASSERT_EQ(r.allowlists.size(), 1u);
+  EXPECT_EQ(r.allowlists[0].paths, std::vector<std::string>{"z"});
   EXPECT_EQ(r.source, "acme.toml");
-  EXPECT_EQ(file->allowlist.stopwords, std::vector<std::string>{"placeholder"});
+  ASSERT_EQ(file->allowlists.size(), 1u);
+  EXPECT_EQ(file->allowlists[0].stopwords, std::vector<std::string>{"placeholder"});
 }
 
 TEST(RuleFile, ListsEveryBadRuleWithFileAndId) {
@@ -81,7 +83,8 @@ TEST(RuleFile, BuiltinRulesParse) {
   const auto builtin = load_builtin_rules();
   ASSERT_TRUE(builtin.has_value()) << builtin.error().message;
   EXPECT_FALSE(builtin->rules.empty());
-  EXPECT_FALSE(builtin->allowlist.stopwords.empty());
+  ASSERT_FALSE(builtin->allowlists.empty());
+  EXPECT_FALSE(builtin->allowlists[0].stopwords.empty());
 }
 
 }  // namespace

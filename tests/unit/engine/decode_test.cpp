@@ -10,7 +10,7 @@ namespace keyward::engine {
 namespace {
 
 RuleSet compile(std::vector<Rule> rules) {
-  auto set = RuleSet::compile(std::move(rules), {.global_allowlist = {}, .phone_check = nullptr});
+  auto set = RuleSet::compile(std::move(rules), {.global_allowlists = {}, .phone_check = nullptr});
   EXPECT_TRUE(set.has_value()) << (set ? "" : set.error().message);
   return std::move(*set);
 }

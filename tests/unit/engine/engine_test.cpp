@@ -20,8 +20,8 @@ std::vector<Match> scan_text(const RuleSet& set, std::string_view text) {
   return *matches;
 }
 
-RuleSet compile(std::vector<Rule> rules, Allowlist global = {}) {
-  auto set = RuleSet::compile(std::move(rules), {.global_allowlist = std::move(global), .phone_check = nullptr});
+RuleSet compile(std::vector<Rule> rules, std::vector<Allowlist> global = {}) {
+  auto set = RuleSet::compile(std::move(rules), {.global_allowlists = std::move(global), .phone_check = nullptr});
   EXPECT_TRUE(set.has_value()) << (set ? "" : set.error().message);
   return std::move(*set);
 }
@@ -78,12 +78,65 @@ TEST(Engine, EntropyFloorAndChecksDecide) {
 
 TEST(Engine, GlobalAndRuleAllowlistsDropCandidates) {
   Rule r = rule("pw", R"(pw=(\S{8,}))");
-  r.allowlist.stopwords = {"hunter"};
-  const auto set = compile({r}, {.regexes = {R"(^\$\{)"}, .stopwords = {"changeme"}, .paths = {}});
+  Allowlist own;
+  own.stopwords = {"hunter"};
+  r.allowlists = {own};
+  Allowlist global;
+  global.regexes = {R"(^\$\{)"};
+  global.stopwords = {"changeme"};
+  const auto set = compile({r}, {global});
   EXPECT_EQ(scan_text(set, "pw=${DB_PASSWORD}").size(), 0u);
   EXPECT_EQ(scan_text(set, "pw=ChangeMe123").size(), 0u);
   EXPECT_EQ(scan_text(set, "pw=hunter2hunter2").size(), 0u);
   EXPECT_EQ(scan_text(set, "pw=T9#kq2!Lz0").size(), 1u);
+}
+
+// gitleaks rules: without secretGroup, the secret is the first group that matched text (one of alternatives).
+TEST(Engine, FirstMatchedGroupTakesTheAlternativeThatMatched) {
+  Rule either = rule("either", R"(a=([0-9]{6})|b=([a-z]{6}))");
+  either.first_matched_group = true;
+  const auto set = compile({either});
+  const std::string text = "b=qwerty\na=123456";
+  const auto matches = scan_text(set, text);
+  ASSERT_EQ(matches.size(), 2u);
+  EXPECT_EQ(text.substr(matches[0].secret_start, matches[0].secret_end - matches[0].secret_start), "qwerty");
+  EXPECT_EQ(text.substr(matches[1].secret_start, matches[1].secret_end - matches[1].secret_start), "123456");
+}
+
+// gitleaks rules: the entropy must exceed the threshold however short the secret, where keyward's own floor is
+// lowered for secrets too short to reach it.
+TEST(Engine, StrictEntropyMustExceedTheThresholdAtAnyLength) {
+  Rule scaled = rule("scaled", R"(s=(\w+))");
+  scaled.min_entropy = 3.5;
+  Rule strict = rule("strict", R"(t=(\w+))");
+  strict.min_entropy = 3.5;
+  strict.strict_entropy = true;
+  const auto set = compile({scaled, strict});
+  EXPECT_EQ(scan_text(set, "s=aB3dE6gH9j").size(), 1u);  // 10 distinct characters: 3.32 bits, over 90% of log2(10)
+  EXPECT_EQ(scan_text(set, "t=aB3dE6gH9j").size(), 0u);
+  EXPECT_EQ(scan_text(set, "t=aB3dE6gH9jKm").size(), 1u);  // 12 distinct: 3.58 bits
+}
+
+// A rule with `path` runs only on items whose path matches; an item without a path matches nothing.
+TEST(Engine, APathNarrowedRuleRunsOnlyOnItsPaths) {
+  Rule tf = rule("tf", R"re(password\s*=\s*"([^"]{8,})")re");
+  tf.path = R"((?i)\.tf$)";
+  const auto set = compile({tf});
+  auto scratch = Scratch::create(set);
+  const std::string text = "password = \"Zq8LmN3pRt\"";  // keyward:allow
+  EXPECT_EQ(scan(set, text, *scratch, {.path = "infra/main.tf", .commit = ""})->size(), 1u);
+  EXPECT_EQ(scan(set, text, *scratch, {.path = "infra/main.yaml", .commit = ""})->size(), 0u);
+  EXPECT_EQ(scan(set, text, *scratch)->size(), 0u);
+}
+
+// Two matches on one line, farther apart than the rule's longest match: the second hit's window begins at the
+// line's start and used to find the first match again, reporting it twice.
+TEST(Engine, TwoMatchesOnALineFartherApartThanTheirWindowAreEachFoundOnce) {
+  const auto set = compile({rule("tok", R"(tok_([a-z]{6}))")});
+  const auto matches = scan_text(set, "tok_abcdef xxxxxxxxxxxxxxxxxxxxxxx tok_ghijkl tok_mnopqr\ntok_stuvwx");
+  std::vector<std::size_t> starts;
+  for (const auto& m : matches) starts.push_back(m.start);
+  EXPECT_EQ(starts, (std::vector<std::size_t>{0, 35, 46, 57}));
 }
 
 TEST(Engine, FallbackRuleYieldsToASpecificRuleOnTheSameSecret) {

@@ -55,7 +55,7 @@ TEST(RuleSet, PhoneCheckNeedsAValidator) {
   Rule phone = rule("phone", R"((\+[0-9 ]{8,15}))");
   phone.checks = {Check::kPhone};
   EXPECT_FALSE(RuleSet::compile({phone}).has_value());
-  EXPECT_TRUE(RuleSet::compile({phone}, {.global_allowlist = {}, .phone_check = [](std::string_view) { return true; }})
+  EXPECT_TRUE(RuleSet::compile({phone}, {.global_allowlists = {}, .phone_check = [](std::string_view) { return true; }})
                   .has_value());
 }
 

@@ -46,6 +46,50 @@ TEST(Filter, SecretTwiceIsReplacedTwiceAndNothingElseChanges) {
   EXPECT_EQ(text.substr(screening->findings[0].start, screening->findings[0].end - screening->findings[0].start), key);
 }
 
+// The engine calls the phone check its caller supplies; this one fails as a library might, on one number only.
+bool phone_check_that_throws(std::string_view candidate) {
+  if (candidate.find("0000") != std::string_view::npos) throw std::runtime_error("phone library failed");
+  return true;
+}
+
+// Issue 18: an internal error while screening fails closed, a block that says why, never a pass.
+TEST(Filter, AnInternalErrorIsABlockWithTheReasonNeverAPass) {
+  engine::Rule phone;
+  phone.id = "pii-test-phone";
+  phone.description = "phone number";
+  phone.regex = R"(tel:\s*([0-9]{10}))";
+  phone.checks = {engine::Check::kPhone};
+  phone.category = engine::Category::kPersonalData;
+  engine::CompileOptions options;
+  options.phone_check = phone_check_that_throws;
+  auto rules = engine::RuleSet::compile({phone}, options);
+  ASSERT_TRUE(rules) << rules.error().message;
+  auto policy = parse_policy("", "<test>");
+  ASSERT_TRUE(policy) << policy.error().message;
+  auto filter = Filter::create(std::move(*rules), std::move(*policy));
+  ASSERT_TRUE(filter) << filter.error().message;
+
+  auto fine = filter->screen_request(R"({"messages": [{"role": "user", "content": "call tel: 5551234567"}]})");
+  ASSERT_TRUE(fine);
+  EXPECT_EQ(fine->verdict, Verdict::kRedacted);
+  auto failed = filter->screen_request(R"({"messages": [{"role": "user", "content": "call tel: 5550000123"}]})");
+  ASSERT_TRUE(failed) << failed.error().message;
+  EXPECT_EQ(failed->verdict, Verdict::kBlocked);
+  EXPECT_EQ(failed->text, "");
+  ASSERT_EQ(failed->violations.size(), 1u);
+  EXPECT_EQ(failed->violations[0].limit, "internal-error");
+  EXPECT_EQ(failed->violations[0].message,
+            "internal error while screening, so the request was blocked: phone library failed");
+  EXPECT_EQ(failed->audit.violations, std::vector<std::string>{"internal-error"});
+  auto text = filter->screen("call tel: 5550000123");
+  ASSERT_TRUE(text);
+  EXPECT_EQ(text->verdict, Verdict::kBlocked);
+  EXPECT_EQ(text->text, "");
+  ASSERT_EQ(text->violations.size(), 1u);
+  EXPECT_EQ(text->violations[0].message,
+            "internal error while screening, so the text was blocked: phone library failed");
+}
+
 TEST(Filter, PersonalDataIsRedactedByDefaultAndCardsCanBeMasked) {
   auto redacted = default_filter().screen("mail dana.whitfield@northwind-traders.net, card 4111 1111 1111 1111.");
   ASSERT_TRUE(redacted);

@@ -15,7 +15,7 @@ engine::RuleSet compile(engine::Rule rule) {
 
 std::vector<Finding> find(const engine::RuleSet& set, std::string_view path, std::string_view text) {
   auto scratch = engine::Scratch::create(set);
-  auto matches = engine::scan(set, text, *scratch);
+  auto matches = engine::scan(set, text, *scratch, {.path = path, .commit = {}});
   return locate(set, path, text, *matches);
 }
 
@@ -33,10 +33,28 @@ TEST(Locate, GivesOneBasedLineAndColumnsOfTheSecret) {
 
 TEST(Locate, InlineAllowAndAllowlistedPathsDropFindings) {
   engine::Rule rule{.id = "tok", .description = "d", .regex = R"(tok_([a-z]{6}))"};
-  rule.allowlist.paths = {"(^|/)fixtures/"};
+  engine::Allowlist fixtures;
+  fixtures.paths = {"(^|/)fixtures/"};
+  rule.allowlists = {fixtures};
   const auto set = compile(rule);
   EXPECT_EQ(find(set, "src/a.py", "x = 'tok_abcdef'  # keyward:allow\ny = 'tok_ghijkl'\n").size(), 1u);
   EXPECT_EQ(find(set, "tests/fixtures/a.py", "y = 'tok_ghijkl'\n").size(), 0u);
+}
+
+TEST(Locate, ARuleOnPathsAloneFindsTheFileItself) {
+  engine::Rule rule;
+  rule.id = "pkcs12-file";
+  rule.description = "PKCS #12 file";
+  rule.path = R"((?i)(?:^|/)[^/]+\.p(?:12|fx)$)";
+  const auto set = compile(rule);
+  const auto findings = path_findings(set, {.path = "certs/client.P12", .commit = ""});
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].rule_id, "pkcs12-file");
+  EXPECT_EQ(findings[0].path, "certs/client.P12");
+  EXPECT_EQ(findings[0].line, 0);
+  EXPECT_EQ(findings[0].secret, "");
+  EXPECT_TRUE(path_findings(set, {.path = "certs/client.pem", .commit = ""}).empty());
+  EXPECT_TRUE(find(set, "certs/client.p12", "bytes of the file").empty());  // its content is never matched
 }
 
 TEST(Locate, MultiLineSecretEndsOnItsLastLine) {

@@ -106,6 +106,21 @@ TEST(ApplyDelta, RejectsMalformedDeltas) {
   EXPECT_FALSE(apply_delta(base, std::string("\x0b\x09\x90\x05", 4), out)) << "shorter than the size it announces";
 }
 
+// Issue 18: a delta claiming a result of 2^40 bytes, or of more than the reader decodes (256 MiB), is refused
+// before memory is asked for it (asked for, 2^40 bytes would throw here, or stop the sanitizer build).
+TEST(ApplyDelta, RefusesAHugeClaimBeforeAskingForItsMemory) {
+  const std::string base = "hello world";
+  std::string out;
+  // Result size 2^40 as a varint (six bytes, the last 0x20), then one copy of 5 bytes.
+  const std::string claim_2_40 = std::string("\x0b\x80\x80\x80\x80\x80\x20\x90\x05", 9);
+  EXPECT_FALSE(apply_delta(base, claim_2_40, out));
+  EXPECT_LT(out.capacity(), std::size_t{1} << 20);
+  // 256 MiB + 1: within what the commands could copy (4097 copies of 64 KiB), over the reader's limit.
+  const std::string over_limit = std::string("\x0b\x81\x80\x80\x80\x01", 6) + "\x90\x05";
+  EXPECT_FALSE(apply_delta(base, over_limit, out));
+  EXPECT_LT(out.capacity(), std::size_t{1} << 20);
+}
+
 TEST(PackSet, DecodesEveryBlobOfARepackedRepositoryAsGitDoes) {
   GitRepo repo;
   edit_and_repack(repo);
@@ -156,6 +171,36 @@ TEST(PackSet, HandsBackObjectsThatAreNotInAPack) {
   Inflater inflater;
   EXPECT_FALSE(packs.read(wanted[0], cache, inflater).has_value());
   EXPECT_TRUE(PackSet::open(repo.path() + "/no-such-dir").plan(wanted).roots.empty());
+}
+
+// Found by fuzz_pack (issue 18): an index whose fanout entries fall back or run past its object count sent the
+// name search far outside the index. Such an index is not used; its objects are handed back for libgit2.
+TEST(PackSet, AnIndexWhoseFanoutRunsPastItsNamesIsNotUsed) {
+  GitRepo repo;
+  edit_and_repack(repo);
+  const auto expected = blobs_by_git(repo);
+  std::vector<ObjectId> wanted;
+  for (const auto& [id, bytes] : expected) wanted.push_back(from_hex(id));
+  std::string idx_path;
+  for (const auto& entry : std::filesystem::directory_iterator(repo.path() + "/.git/objects/pack")) {
+    if (entry.path().extension() == ".idx") idx_path = entry.path();
+  }
+  ASSERT_FALSE(idx_path.empty());
+  std::filesystem::permissions(idx_path, std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
+  {
+    std::fstream idx(idx_path, std::ios::in | std::ios::out | std::ios::binary);
+    for (int entry = 0; entry < 255; ++entry) {  // every fanout entry but the last (the count): 0, 0x7fffffff, ...
+      idx.seekp(8 + entry * 4);
+      idx.write(entry % 2 == 0 ? "\x00\x00\x00\x00" : "\x7f\xff\xff\xff", 4);
+    }
+  }
+  const PackSet packs = PackSet::open(repo.path() + "/.git/objects");
+  const PackReadPlan plan = packs.plan(wanted);
+  EXPECT_TRUE(plan.roots.empty());
+  EXPECT_EQ(plan.unplanned.size(), wanted.size());
+  ObjectCache cache(1 << 20);
+  Inflater inflater;
+  for (const auto& id : wanted) EXPECT_FALSE(packs.read(id, cache, inflater).has_value());
 }
 
 TEST(PackSet, ACorruptPackNeverYieldsWrongBytes) {
