@@ -59,6 +59,15 @@ void ordered_pipeline(int threads, std::size_t slots, const std::function<bool(s
   });
 }
 
+void for_each_index(int threads, std::size_t count, const std::function<void(std::size_t, int)>& work) {
+  std::size_t next = 0;
+  run_pipeline(threads, [&]() -> Task {
+    if (next == count) return {};
+    const std::size_t i = next++;
+    return [&work, i](int worker) { work(i, worker); };
+  });
+}
+
 void parallel_for(std::size_t count, const std::function<void(std::size_t)>& body) {
   tbb::parallel_for(std::size_t{0}, count, [&](std::size_t i) { body(i); });
 }

@@ -25,6 +25,10 @@ void ordered_pipeline(int threads, std::size_t slots, const std::function<bool(s
                       const std::function<void(std::size_t, int)>& work,
                       const std::function<void(std::size_t)>& consume);
 
+// Calls `work(i, worker)` for every i in [0, count) on up to `threads` workers (worker in [0, threads)), so that
+// each worker can keep state of its own; returns when all have run.
+void for_each_index(int threads, std::size_t count, const std::function<void(std::size_t, int)>& work);
+
 // Calls `body(i)` for every i in [0, count), spread over the cores; returns when all have run.
 void parallel_for(std::size_t count, const std::function<void(std::size_t)>& body);
 

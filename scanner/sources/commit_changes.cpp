@@ -29,16 +29,6 @@ bool looks_binary(std::string_view bytes) {
   return bytes.substr(0, kBinarySniffBytes).find('\0') != std::string_view::npos;
 }
 
-// Runs `work(i, worker)` for every i in [0, count) on the pool's workers.
-void for_each_task(int threads, std::size_t count, const std::function<void(std::size_t, int)>& work) {
-  std::size_t next = 0;
-  run_pipeline(threads, [&]() -> Task {
-    if (next == count) return {};
-    const std::size_t i = next++;
-    return [&work, i](int worker) { work(i, worker); };
-  });
-}
-
 void add_problems(const WalkedCommit& commit, std::vector<std::string>& problems, CommitResult& out) {
   for (auto& problem : problems) out.diagnostics.push_back({commit.info.id, std::move(problem)});
 }
@@ -61,7 +51,7 @@ class BlobWindow {
     const PackReadPlan plan = readers.packs().plan(ids_);
     std::vector<std::size_t> unplanned = plan.unplanned;
     std::mutex failed_lock;
-    for_each_task(readers.threads(), plan.roots.size(), [&](std::size_t task, int worker) {
+    for_each_index(readers.threads(), plan.roots.size(), [&](std::size_t task, int worker) {
       Inflater& inflater = readers.of(worker).inflater();
       const auto failed = readers.packs().read_tree(
           plan, plan.roots[task], inflater,
@@ -71,7 +61,7 @@ class BlobWindow {
         unplanned.insert(unplanned.end(), failed.begin(), failed.end());
       }
     });
-    for_each_task(readers.threads(), unplanned.size(), [&](std::size_t i, int worker) {
+    for_each_index(readers.threads(), unplanned.size(), [&](std::size_t i, int worker) {
       const std::size_t w = unplanned[i];
       auto read = readers.of(worker).read(ids_[w], ObjectType::kBlob);
       if (read) {
@@ -259,7 +249,7 @@ CommitResult history_changes(ObjectReader& reader, const WalkedCommit& commit) {
 std::vector<CommitResult> range_changes(std::span<const WalkedCommit> commits, const std::vector<bool>& skip,
                                         ReaderPool& readers) {
   std::vector<RangeCommit> changes(commits.size());
-  for_each_task(readers.threads(), commits.size(), [&](std::size_t c, int worker) {
+  for_each_index(readers.threads(), commits.size(), [&](std::size_t c, int worker) {
     if (!skip[c]) changes[c] = tree_changes(readers.of(worker), commits[c]);
   });
   std::vector<CommitResult> results(commits.size());
@@ -270,7 +260,7 @@ std::vector<CommitResult> range_changes(std::span<const WalkedCommit> commits, c
     if (!skip[c]) want_blobs(changes[c], window);
     if (window.size() < kBlobsPerWindow && c + 1 < commits.size()) continue;
     window.decode(readers);
-    for_each_task(readers.threads(), c + 1 - first, [&](std::size_t k, int) {
+    for_each_index(readers.threads(), c + 1 - first, [&](std::size_t k, int) {
       if (!skip[first + k])
         results[first + k] = added_lines_of(commits[first + k], changes[first + k], window, handed_on);
       changes[first + k] = {};
