@@ -85,7 +85,7 @@ struct EntryShape {
   std::size_t name_end = 0;  // offset of the NUL
 };
 
-std::size_t entry_length(std::string_view rest, EntryShape& shape) {
+[[gnu::always_inline]] inline std::size_t entry_length(std::string_view rest, EntryShape& shape) {
   const std::size_t size = rest.size();
   const char* p = rest.data();
   std::size_t mode = 0;
@@ -129,13 +129,20 @@ bool TreeCursor::next(TreeEntry& entry) {
     rest_ = {};
     return false;
   }
-  const std::string_view mode = rest_.substr(0, shape.mode);
-  if (mode == "40000" || mode == "040000") {
-    entry.kind = EntryKind::kTree;
-  } else if (mode == "160000") {
-    entry.kind = EntryKind::kGitlink;
-  } else {
-    entry.kind = EntryKind::kBlob;  // 100644, 100755, 120000 (a symlink's target) and old 100664
+  // The mode as git reads it: octal, and only its file-type bits decide (040000 a tree, 0160000 a gitlink,
+  // anything else a blob: 100644, 100755, 120000 for a symlink's target, old 100664). Those bits are the digits
+  // before the last four.
+  unsigned type = 0;
+  for (std::size_t i = 0; i + 4 < shape.mode; ++i) type = type << 3 | static_cast<unsigned>(rest_[i] - '0');
+  switch (type & 017u) {
+    case 04u:
+      entry.kind = EntryKind::kTree;
+      break;
+    case 016u:
+      entry.kind = EntryKind::kGitlink;
+      break;
+    default:
+      entry.kind = EntryKind::kBlob;
   }
   entry.name = rest_.substr(shape.mode + 1, shape.name_end - shape.mode - 1);
   entry.id = reinterpret_cast<const unsigned char*>(rest_.data() + shape.name_end + 1);
@@ -183,13 +190,26 @@ std::size_t common_suffix(std::string_view a, std::string_view b) {
 }
 
 int compare_entries(const TreeEntry& a, const TreeEntry& b) {
+  // Names are short: a loop beats a call to memcmp.
   const std::size_t common = std::min(a.name.size(), b.name.size());
-  if (const int order = std::memcmp(a.name.data(), b.name.data(), common); order != 0) return order;
+  for (std::size_t i = 0; i < common; ++i) {
+    if (a.name[i] != b.name[i]) return static_cast<unsigned char>(a.name[i]) - static_cast<unsigned char>(b.name[i]);
+  }
   const auto after = [common](const TreeEntry& e) -> int {
     if (e.name.size() > common) return static_cast<unsigned char>(e.name[common]);
     return e.kind == EntryKind::kTree ? '/' : 0;
   };
   return after(a) - after(b);
+}
+
+bool same_id(const unsigned char* a, const unsigned char* b) {
+  std::uint64_t x[2], y[2];
+  std::uint32_t x_tail, y_tail;
+  std::memcpy(x, a, 16);
+  std::memcpy(y, b, 16);
+  std::memcpy(&x_tail, a + 16, 4);
+  std::memcpy(&y_tail, b + 16, 4);
+  return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x_tail ^ y_tail)) == 0;
 }
 
 }  // namespace keyward::sources

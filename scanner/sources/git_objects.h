@@ -56,4 +56,7 @@ std::size_t common_suffix(std::string_view a, std::string_view b);
 // Git's tree order: <0 when `a` sorts before `b`.
 int compare_entries(const TreeEntry& a, const TreeEntry& b);
 
+// Two 20-byte object ids are equal.
+bool same_id(const unsigned char* a, const unsigned char* b);
+
 }  // namespace keyward::sources

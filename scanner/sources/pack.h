@@ -95,8 +95,8 @@ struct ObjectIdHash {
   }
 };
 
-// One zlib stream, reset from object to object: making one costs more than inflating a small object. Not
-// thread-safe: one per reader.
+// A decompressor for pack entries (zlib streams), kept from object to object: making one costs more than inflating
+// a small object. Not thread-safe: one per reader.
 class Inflater {
  public:
   Inflater();

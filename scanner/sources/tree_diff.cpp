@@ -96,12 +96,14 @@ class Differ {
     bool unchanged = false;
     for (std::size_t p = 0; p < top.parents.size(); ++p) {
       Side& side = top.parents[p];
-      while (side.has && compare_entries(side.entry, entry) < 0) {
+      int order = side.has ? compare_entries(side.entry, entry) : 1;
+      while (order < 0) {
         if (p == 0) removed(side.entry);
         side.advance();
+        order = side.has ? compare_entries(side.entry, entry) : 1;
       }
-      side.matched = side.has && compare_entries(side.entry, entry) == 0;
-      if (side.matched && side.entry.kind == entry.kind && std::memcmp(side.entry.id, entry.id, 20) == 0) {
+      side.matched = order == 0;
+      if (side.matched && side.entry.kind == entry.kind && same_id(side.entry.id, entry.id)) {
         unchanged = true;  // as in this parent: nothing new below
       }
     }
