@@ -127,8 +127,8 @@ void confirm(const RuleSet& rules, std::uint32_t rule_index, const HitRegion& re
   if (rule.regex.error()) return;  // cannot happen for a validated rule set; never a crash if it does
   const re2::RE2& regex = rule.regex.regex();
   const re2::RE2& capture_regex = rule.regex.capture_regex();
-  const int secret_group = rule.regex.secret_group();
-  const int groups = secret_group + 1;
+  const int first_group = rule.regex.secret_group();
+  const int groups = rule.regex.last_secret_group() + 1;
   std::vector<re2::StringPiece> captures(groups);
   std::size_t pos = region.window_start;
   const re2::StringPiece text(bytes.data(), bytes.size());
@@ -139,7 +139,8 @@ void confirm(const RuleSet& rules, std::uint32_t rule_index, const HitRegion& re
     const std::size_t end = start + whole.size();
     pos = end > start ? end : start + 1;
     if (!capture_regex.Match(text, start, end, re2::RE2::ANCHOR_BOTH, captures.data(), groups)) continue;
-    const re2::StringPiece secret = captures[secret_group];
+    re2::StringPiece secret = captures[first_group];
+    for (int group = first_group + 1; secret.empty() && group < groups; ++group) secret = captures[group];
     if (secret.data() == nullptr) continue;
     // The next match may begin in this one's trailing context: in "10.0.0.1 10.0.0.2" the space that ends the
     // first address also starts the second.

@@ -26,7 +26,7 @@ struct Rule {
   std::string id;
   std::string description;
   std::string regex;
-  std::optional<int> secret_group;  // unset: 1 when the regex has a group, else 0
+  std::optional<int> secret_group;  // unset: the first non-empty group (0 when the regex has none)
   std::vector<std::string> keywords;
   int keyword_distance = 512;  // bytes either side of the match; 0 = anywhere in the item
   // Hyperscan patterns of which every match contains at least one: the rule runs only around their hits.

@@ -48,6 +48,10 @@ class LazyRegex {
   // The same pattern for extracting submatches from a span `regex()` matched: cheaper to run.
   const re2::RE2& capture_regex() const;
   int secret_group() const;
+  // The secret is the first non-empty group from secret_group() to this one: the same group when the rule names
+  // one, the last group when it does not (as gitleaks takes the first group that matched, so a rule can catch
+  // the secret in either of two alternatives: `key (X)|(X) is my key`).
+  int last_secret_group() const;
 
  private:
   struct State;
