@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "scanner/engine/checksums.h"
+#include "scanner/engine/code_shape.h"
 
 namespace keyward::engine {
 
@@ -40,6 +41,8 @@ bool passes_check(Check check, std::string_view secret, PhoneCheck phone_check) 
         if (!std::isxdigit(c)) return true;
       }
       return false;
+    case Check::kNotCode:
+      return code_shape(secret) == CodeShape::kNone;
     case Check::kSsn:
       return ssn_valid(secret);
     case Check::kPhone:

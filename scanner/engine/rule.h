@@ -10,7 +10,7 @@ namespace keyward::engine {
 
 enum class Category { kSecret, kPersonalData };
 enum class Severity { kLow, kMedium, kHigh, kCritical };
-enum class Check { kLuhn, kIbanMod97, kCrc32Base62, kNotHex, kSsn, kPhone };
+enum class Check { kLuhn, kIbanMod97, kCrc32Base62, kNotHex, kNotCode, kSsn, kPhone };
 
 // What an allowlist's regexes are searched in.
 enum class RegexTarget { kSecret, kMatch, kLine };

@@ -563,6 +563,8 @@ const char* to_string(Check check) {
       return "crc32_base62";
     case Check::kNotHex:
       return "not_hex";
+    case Check::kNotCode:
+      return "not_code";
     case Check::kSsn:
       return "ssn";
     case Check::kPhone:
