@@ -28,7 +28,7 @@ double effective_entropy_floor(double rule_floor, std::size_t secret_length) {
   return std::min(rule_floor, 0.9 * std::log2(static_cast<double>(secret_length)));
 }
 
-bool passes_check(Check check, std::string_view secret, PhoneCheck phone_check) {
+bool passes_check(Check check, std::string_view secret, const PhoneCheck& phone_check) {
   switch (check) {
     case Check::kLuhn:
       return luhn_valid(secret);

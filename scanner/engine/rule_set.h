@@ -22,8 +22,9 @@ struct hs_database;
 
 namespace keyward::engine {
 
-// Validates a phone number in the text as written; supplied by a layer that links a phone library.
-using PhoneCheck = bool (*)(std::string_view candidate);
+// Validates a phone number in the text as written; supplied by a layer that links a phone library (and knows the
+// deployment's default regions). Empty: the `phone` check is not available.
+using PhoneCheck = std::function<bool(std::string_view candidate)>;
 
 struct CompiledAllowlist {
   std::vector<std::unique_ptr<re2::RE2>> regexes;
@@ -99,7 +100,7 @@ class RuleSet {
   std::size_t longest_keyword_bytes() const { return longest_keyword_bytes_; }
   std::span<const std::string> triggers() const { return triggers_; }  // deduplicated
   const CompiledAllowlist& global_allowlist() const { return global_allowlist_; }
-  PhoneCheck phone_check() const { return phone_check_; }
+  const PhoneCheck& phone_check() const { return phone_check_; }
   // Rules without keywords or triggers, and every keyword and trigger.
   const hs_database* database() const { return database_.get(); }
   // Rules with keywords or triggers, in groups: rules that share a keyword (or a trigger) are in the same group,
