@@ -28,22 +28,85 @@ FIXTURE_FILE = re.compile(
     re.IGNORECASE,
 )
 
-# What code looks like when a rule mistakes it for a secret (issue 17): word-built identifiers (snake, camel,
-# dotted, `?.` and `::` member access), paths, routes (controller#action, :param), format strings (%s, {}, {0})
-# and templates (${...}, {{ }}, <% %>). A random key is never built of words, so none of these matches one.
-CODE_SHAPES = {
-    "identifier": re.compile(r"^(?:[A-Z]?[a-z]{2,}|[A-Z]{2,}|[0-9]{1,4}|[A-Za-z](?=[._$?:-])|[_$.:-]|\?\.)+$"),
-    "path": re.compile(r"^\.{0,2}/?(?:[\w.@-]+/)+[\w.@*-]*$"),
-    "route": re.compile(r"#\w+$|(?:^|/):\w+"),
-    "format string": re.compile(r"%[-+ #0-9.]*[sdifxXcroqvp]|\{[0-9]*\}|\{[a-z_]\w*(?::[^}]*)?\}"),
-    "template": re.compile(r"\$\{|\{\{|<%|#\{"),
-}
+# What code looks like when a rule mistakes it for a secret (issue 17): the same definition as the engine's
+# not_code check (scanner/engine/code_shape.cpp), so that every rule's findings, not only those of the rules that
+# take the check, are held to it: an identifier built of few long words (snake, camel, dotted, `?.` and `::`
+# member access, a type union), a path, a route (controller#action), a format string (%s, {}, {0}) or a template.
+TEMPLATE_MARKERS = ("${", "{{", "}}", "<%", "%>", "{%", "%}", "#{", "$(")
+PRINTF = re.compile(r"%(?:\([^)]*\))?[-+ #0]*[0-9]*(?:\.[0-9]*)?[lhzjt]*[sdiufFeEgGxXocpqrv](?![A-Za-z0-9])")
+BRACE = re.compile(r"\{(?:[A-Za-z_][A-Za-z0-9_.]*|[0-9]*)(?:[:!][^}]*)?\}")
+WORD = re.compile(r"[0-9]+|[A-Z]{2,}(?![a-z])|[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]")
+
+
+def is_format_string(token: str) -> bool:
+    if BRACE.search(token):
+        return True
+    directive = False
+    for i, c in enumerate(token):
+        if c != "%":
+            continue
+        escape = re.match(r"%[0-9A-Fa-f]{2}", token[i:]) is not None
+        is_directive = PRINTF.match(token, i) is not None
+        if escape and not is_directive:
+            return False
+        directive = directive or is_directive
+    return directive
+
+
+def is_identifier(token: str) -> bool:
+    if not re.fullmatch(r"[A-Za-z0-9_$.?:!|<>@-]+", token):
+        return False
+    words = WORD.findall(token)
+    letters = sum(len(w) for w in words if not w[0].isdigit())
+    digit_groups = [w for w in words if w[0].isdigit()]
+    digits = sum(map(len, digit_groups))
+    short = sum(1 for w in words if not w[0].isdigit() and len(w) <= 2)
+    if letters == 0 or max(map(len, digit_groups), default=0) > 4 or 2 * digits > letters:
+        return False
+    return short <= 2 and len(digit_groups) <= 1 and 2 * (letters + digits) >= 7 * len(words)
+
+
+def is_path_segment(segment: str) -> bool:
+    if segment in (".", "..", "*", "**", "~"):
+        return True
+    if len(segment) > 1 and segment[0] == ":":
+        segment = segment[1:]
+    if (len(segment) >= 2 and segment.islower() and segment.isalpha()) or re.fullmatch(r"[A-Z][a-z]{3,}", segment):
+        return True
+    if re.fullmatch(r"[vV]?[0-9]{1,4}", segment):
+        return True
+    return is_identifier(segment)
+
+
+def is_path(token: str) -> bool:
+    if "/" not in token:
+        return False
+    rooted = token.startswith(("/", "./", "~/"))
+    segments = [s for s in token.split("/") if s]
+    if not segments or (len(segments) == 1 and not rooted):
+        return False
+    return all(is_path_segment(s) for s in segments)
+
+
+def is_route(token: str) -> bool:
+    head, hash_, action = token.rpartition("#")
+    if not hash_ or not head or not action:
+        return False
+    return bool(re.fullmatch(r"[a-z0-9_]+[!?]?", action)) and (
+        is_path(head) or is_identifier(head) or is_path_segment(head))
 
 
 def code_shape(secret: str) -> str | None:
-    for name, pattern in CODE_SHAPES.items():
-        if pattern.search(secret):
-            return name
+    if any(marker in secret for marker in TEMPLATE_MARKERS):
+        return "template"
+    if is_format_string(secret):
+        return "format string"
+    if is_route(secret):
+        return "route"
+    if is_path(secret):
+        return "path"
+    if is_identifier(secret):
+        return "identifier"
     return None
 
 
