@@ -41,6 +41,12 @@ class RandomText {
     for (auto& c : out) c = alphabet[pick(random_)];
     return out;
   }
+  std::vector<std::string> tokens(std::string_view alphabet, std::size_t length) {
+    std::vector<std::string> out;
+    out.reserve(kSample);
+    for (int i = 0; i < kSample; ++i) out.push_back(token(alphabet, length));
+    return out;
+  }
   std::string uuid() {
     const std::string hex = token(kHex, 32);
     return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
@@ -80,8 +86,7 @@ double rule_floor(const std::string& id) {
 
 TEST(ProseRules, MistralFloorAndChecksRefuseNoRandomKey) {
   RandomText random(17);
-  std::vector<std::string> keys;
-  for (int i = 0; i < kSample; ++i) keys.push_back(random.token(kBase62, 32));
+  const auto keys = random.tokens(kBase62, 32);
   // A fixed floor of 4.5 bits would refuse about a third of these; the rule's refuses none.
   EXPECT_GT(below_floor(keys, 4.5), kSample / 4);
   EXPECT_EQ(below_floor(keys, rule_floor("mistral-api-key")), 0);
@@ -94,8 +99,7 @@ TEST(ProseRules, MistralFloorAndChecksRefuseNoRandomKey) {
 TEST(ProseRules, GenericProseFloorAndChecksRefuseAlmostNoRandomKey) {
   for (std::size_t length : {20, 32, 40}) {
     RandomText random(1700 + length);
-    std::vector<std::string> keys;
-    for (int i = 0; i < kSample; ++i) keys.push_back(random.token(kBase62, length));
+    const auto keys = random.tokens(kBase62, length);
     const int below = below_floor(keys, rule_floor("generic-key-in-prose"));
     const auto found =
         static_cast<int>(findings_in_sentences("I pasted my api key {} into the playground, is that safe?", keys)
@@ -116,11 +120,13 @@ TEST(ProseRules, GenericProseFloorAndChecksRefuseAlmostNoRandomKey) {
 
 TEST(ProseRules, HashesAndUuidsInTheSameSentencesRaiseNothing) {
   RandomText random(171);
-  std::vector<std::string> hashes, uuids;
-  for (int i = 0; i < kSample; ++i) {
-    hashes.push_back(random.token(kHex, 32));
-    uuids.push_back(random.uuid());
-  }
+  const std::vector<std::string> hashes = random.tokens(kHex, 32);
+  const std::vector<std::string> uuids = [&] {
+    std::vector<std::string> out;
+    out.reserve(kSample);
+    for (int i = 0; i < kSample; ++i) out.push_back(random.uuid());
+    return out;
+  }();
   for (const std::string sentence : {
            "My Mistral key {} returns 401 since this morning, why?",
            "here is my mistral api key: {} can you check the quota",
