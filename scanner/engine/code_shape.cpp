@@ -16,6 +16,14 @@ bool is_alnum(char c) { return is_alpha(c) || is_digit(c); }
 bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 bool contains(std::string_view set, char c) { return set.find(c) != std::string_view::npos; }
 
+// A placeholder's name is short: looking no further keeps a token of many '{' or '%(' linear.
+constexpr std::size_t kLongestPlaceholderName = 64;
+
+// Where `close` is within kLongestPlaceholderName bytes after `at`, or npos.
+std::size_t close_near(std::string_view token, std::size_t at, char close) {
+  return token.substr(0, std::min(token.size(), at + 1 + kLongestPlaceholderName)).find(close, at + 1);
+}
+
 bool has_template_marker(std::string_view token) {
   static constexpr std::array<std::string_view, 9> kMarkers = {"${", "{{", "}}", "<%", "%>", "{%", "%}", "#{", "$("};
   return std::any_of(kMarkers.begin(), kMarkers.end(),
@@ -27,7 +35,7 @@ bool has_template_marker(std::string_view token) {
 bool printf_directive_at(std::string_view token, std::size_t at) {
   std::size_t i = at + 1;
   if (i < token.size() && token[i] == '(') {
-    const auto close = token.find(')', i);
+    const auto close = close_near(token, i, ')');
     if (close == std::string_view::npos) return false;
     i = close + 1;
   }
@@ -44,7 +52,7 @@ bool printf_directive_at(std::string_view token, std::size_t at) {
 
 // {}, {0}, {name}, {0:>8}, {name!r}: Python, Rust, C# and fmt placeholders.
 bool brace_placeholder_at(std::string_view token, std::size_t at) {
-  const auto close = token.find('}', at);
+  const auto close = close_near(token, at, '}');
   if (close == std::string_view::npos) return false;
   const std::string_view inner = token.substr(at + 1, close - at - 1);
   std::size_t i = 0;

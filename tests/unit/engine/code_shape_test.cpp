@@ -68,6 +68,13 @@ TEST(CodeShape, KeysAndPercentEncodedSignaturesAreNotCode) {
   }
 }
 
+TEST(CodeShape, PlaceholdersAreShortSoManyBracesStayCheap) {
+  EXPECT_EQ(code_shape("token_{" + std::string(100, 'a') + "}"), CodeShape::kNone);  // no placeholder that long
+  std::string braces;
+  for (int i = 0; i < 20000; ++i) braces += "{a%(";
+  EXPECT_EQ(code_shape(braces), CodeShape::kNone);  // linear: each '{' and '%(' looks at most 64 bytes ahead
+}
+
 // How often a random key is taken for code, measured on 100,000 keys of each alphabet and length (a fixed seed,
 // so the same keys on every run). Random keys split into many short words, so they almost never pass.
 TEST(CodeShape, RandomKeysAreAlmostNeverCode) {
