@@ -68,11 +68,17 @@ int on_hit(unsigned int id, unsigned long long /*from*/, unsigned long long to, 
     regions.back().last_end = std::max(regions.back().last_end, end);
     return 0;
   }
-  if (regions.empty()) ctx.scratch->touched_rules.push_back(id);
   const std::size_t floor = end > window ? end - window : 0;
   // Begin at a line start when one is near, so ^ and a token's first character are seen whole.
   std::size_t start = line_start_before(ctx.bytes, floor, kLineStartSlackBytes);
   if (floor - start == kLineStartSlackBytes) start = floor;
+  // Pulled back to its line's start, the region may begin inside the last one: it continues it, or the matches
+  // between would be confirmed twice (short matches close together at the start of a line).
+  if (!regions.empty() && start <= regions.back().last_end) {
+    regions.back().last_end = std::max(regions.back().last_end, end);
+    return 0;
+  }
+  if (regions.empty()) ctx.scratch->touched_rules.push_back(id);
   regions.push_back({.window_start = start, .last_end = end});
   return 0;
 }

@@ -53,6 +53,16 @@ TEST(Engine, WithoutSecretGroupTheFirstGroupThatMatchedIsTheSecret) {
   EXPECT_EQ(text.substr(only_first[0].secret_start, 10), "Ab3dEf9hJk");
 }
 
+// Found with issue 17's long-line test: hits further apart than the pattern's longest match each opened a region,
+// and a region near a line start begins at the line start, so the first matches of the line were confirmed once
+// per region (276 extra findings for 2,000 on one line).
+TEST(Engine, ShortMatchesCloseTogetherAtALineStartAreFoundOnce) {
+  const auto set = compile({rule("tok", R"(tok_([a-z]{6}))")});
+  std::string line;
+  for (int i = 0; i < 100; ++i) line += "tok_ghijkl ";
+  EXPECT_EQ(scan_text(set, "first line\n" + line + "\n").size(), 100u);
+}
+
 TEST(Engine, KeywordsMustLieWithinTheDistance) {
   Rule r = rule("ctx", R"(key=([A-Za-z0-9]{12}))");
   r.keywords = {"acme"};
