@@ -61,9 +61,9 @@ TEST(Locate, ExcerptOfAHugeLineStaysAroundTheSecret) {
 // and its inline allow again. Positions and allow verdicts must stay right when the line's are found once.
 TEST(Locate, ManyFindingsOnOneLongLineShareItsEndAndItsAllow) {
   engine::Rule rule;
-  rule.id = "tok";
-  rule.description = "d";
-  rule.regex = R"(tok_([a-z]{6}))";
+  rule.id = std::string("tok");
+  rule.description = std::string("d");
+  rule.regex = std::string(R"(tok_([a-z]{6}))");
   const auto set = compile(rule);
   std::string allowed_line, line;
   for (int i = 0; i < 2000; ++i) {
