@@ -67,7 +67,7 @@ int kw_filter_new(const char* policy_toml, const char* env, kw_filter** out) {
   try {
     auto policy = keyward::filter::parse_policy(policy_toml == nullptr ? "" : policy_toml, "<policy>");
     if (!policy) return failed(KW_ERROR_CONFIG, policy.error().message);
-    auto rules = keyward::filter::load_filter_rules(std::nullopt);
+    auto rules = keyward::filter::load_filter_rules(std::nullopt, {}, policy->default_regions);
     if (!rules) return failed(KW_ERROR_CONFIG, rules.error().message);
     auto filter = keyward::filter::Filter::create(std::move(*rules), std::move(*policy), env == nullptr ? "" : env);
     if (!filter) return failed(KW_ERROR_CONFIG, filter.error().message);

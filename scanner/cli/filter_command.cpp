@@ -97,7 +97,7 @@ int run_filter(const FilterOptions& options) {
     print_error(input.error().message);
     return kExitError;
   }
-  auto rules = filter::load_filter_rules(config, options.rules);
+  auto rules = filter::load_filter_rules(config, options.rules, policy->default_regions);
   if (!rules) {
     print_error(rules.error().message);
     return kExitError;

@@ -29,8 +29,6 @@ bool category_selected(engine::Category category, CategoryFilter filter) {
   return true;
 }
 
-bool phone_check(std::string_view candidate) { return valid_phone_number(candidate); }
-
 }  // namespace
 
 std::optional<std::string> discover_config(const std::string& first_path) {
@@ -119,7 +117,17 @@ Expected<RuleFile> resolve_rules(const RuleSources& sources, const std::optional
   return all;
 }
 
-Expected<engine::RuleSet> compile_rules(RuleFile file, const engine::DatabaseCache* cache) {
+Expected<engine::RuleSet> compile_rules(RuleFile file, const engine::DatabaseCache* cache,
+                                        std::vector<std::string> phone_regions) {
+  for (const auto& region : phone_regions) {
+    if (!known_phone_region(region)) {
+      return fail(
+          fmt::format("phone region '{}' is not one libphonenumber knows (use ISO 3166 codes such as \"FR\")", region));
+    }
+  }
+  auto phone_check = [regions = std::move(phone_regions)](std::string_view candidate) {
+    return valid_phone_number(candidate, regions);
+  };
   return engine::RuleSet::compile(
       std::move(file.rules),
       engine::CompileOptions{.global_allowlists = file.allowlists, .phone_check = phone_check, .cache = cache});

@@ -30,8 +30,10 @@ std::optional<std::string> discover_config(const std::string& first_path);
 // config (detected by its keys) replaces the built-ins unless its [extend] useDefault asks for them.
 Expected<RuleFile> resolve_rules(const RuleSources& sources, const std::optional<std::string>& config_path);
 
-// Compiles a resolved rule file, with the phone check wired in; the Hyperscan database comes from `cache` when
-// it holds the same one.
-Expected<engine::RuleSet> compile_rules(RuleFile file, const engine::DatabaseCache* cache = nullptr);
+// Compiles a resolved rule file, with the phone check wired in: national numbers (no country code) are read as
+// numbers of `phone_regions` ("FR", "GB"), of the US when empty; an unknown region is an error. The Hyperscan
+// database comes from `cache` when it holds the same one.
+Expected<engine::RuleSet> compile_rules(RuleFile file, const engine::DatabaseCache* cache = nullptr,
+                                        std::vector<std::string> phone_regions = {});
 
 }  // namespace keyward::config

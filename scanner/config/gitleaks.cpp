@@ -198,7 +198,6 @@ struct Reader {
     if (const auto group = value<int64_t>(table, "secretGroup"); group && *group > 0) {
       rule.secret_group = static_cast<int>(*group);
     }
-    rule.first_matched_group = true;  // gitleaks: without secretGroup, the first group that matched text
     rule.min_entropy = value<double>(table, "entropy").value_or(0.0);
     rule.strict_entropy = true;  // gitleaks: entropy must exceed the threshold, at any length
     for (auto& keyword : strings(table, "keywords")) rule.keywords.push_back(lower(std::move(keyword)));
@@ -326,7 +325,6 @@ void extend_rules(std::vector<engine::Rule>& base, std::vector<engine::Rule> rul
     if (!rule.regex.empty()) {
       into.regex = std::move(rule.regex);
       into.secret_group = rule.secret_group;
-      into.first_matched_group = rule.first_matched_group;
       // What was tied to the old pattern (its triggers, its format's checksums) no longer holds.
       into.triggers.clear();
       into.checks.clear();

@@ -84,6 +84,7 @@ std::optional<Check> check_named(std::string_view name) {
   if (name == "iban_mod97") return Check::kIbanMod97;
   if (name == "crc32_base62") return Check::kCrc32Base62;
   if (name == "not_hex") return Check::kNotHex;
+  if (name == "not_code") return Check::kNotCode;
   if (name == "ssn") return Check::kSsn;
   if (name == "phone") return Check::kPhone;
   return std::nullopt;

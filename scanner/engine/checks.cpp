@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "scanner/engine/checksums.h"
+#include "scanner/engine/code_shape.h"
 
 namespace keyward::engine {
 
@@ -27,7 +28,7 @@ double effective_entropy_floor(double rule_floor, std::size_t secret_length) {
   return std::min(rule_floor, 0.9 * std::log2(static_cast<double>(secret_length)));
 }
 
-bool passes_check(Check check, std::string_view secret, PhoneCheck phone_check) {
+bool passes_check(Check check, std::string_view secret, const PhoneCheck& phone_check) {
   switch (check) {
     case Check::kLuhn:
       return luhn_valid(secret);
@@ -40,6 +41,8 @@ bool passes_check(Check check, std::string_view secret, PhoneCheck phone_check) 
         if (!std::isxdigit(c)) return true;
       }
       return false;
+    case Check::kNotCode:
+      return code_shape(secret) == CodeShape::kNone;
     case Check::kSsn:
       return ssn_valid(secret);
     case Check::kPhone:

@@ -14,6 +14,6 @@ double shannon_entropy(std::string_view text);
 // The floor actually applied: the rule's, capped at 90% of the most a secret of this length can reach.
 double effective_entropy_floor(double rule_floor, std::size_t secret_length);
 
-bool passes_check(Check check, std::string_view secret, PhoneCheck phone_check);
+bool passes_check(Check check, std::string_view secret, const PhoneCheck& phone_check);
 
 }  // namespace keyward::engine

@@ -67,11 +67,17 @@ int on_hit(unsigned int id, unsigned long long /*from*/, unsigned long long to, 
     regions.back().last_end = std::max(regions.back().last_end, end);
     return 0;
   }
-  if (regions.empty()) ctx.scratch->touched_rules.push_back(id);
   const std::size_t floor = end > window ? end - window : 0;
   // Begin at a line start when one is near, so ^ and a token's first character are seen whole.
   std::size_t start = line_start_before(ctx.bytes, floor, kLineStartSlackBytes);
   if (floor - start == kLineStartSlackBytes) start = floor;
+  // Pulled back to its line's start, the region may begin inside the last one: it continues it, or the matches
+  // between would be confirmed twice (short matches close together at the start of a line).
+  if (!regions.empty() && start <= regions.back().last_end) {
+    regions.back().last_end = std::max(regions.back().last_end, end);
+    return 0;
+  }
+  if (regions.empty()) ctx.scratch->touched_rules.push_back(id);
   regions.push_back({.window_start = start, .last_end = end});
   return 0;
 }
@@ -123,16 +129,6 @@ bool candidate_passes(const RuleSet& rules, const CompiledRule& rule, const Cand
          !candidate_allowed(rule.allowlists, candidate, item);
 }
 
-// The secret's capture: the rule's group, or with first_matched_group (and no group named) the first group that
-// matched text, else the whole match.
-re2::StringPiece secret_capture(const CompiledRule& rule, const std::vector<re2::StringPiece>& captures) {
-  if (!rule.rule.first_matched_group || rule.rule.secret_group) return captures[rule.regex.secret_group()];
-  for (std::size_t i = 1; i < captures.size(); ++i) {
-    if (!captures[i].empty()) return captures[i];
-  }
-  return captures[0];
-}
-
 // A window that begins at its line's start may reach back over the rule's window before it, on the same line:
 // a match both find is kept once. The rule's matches so far are the last ones of `out`, by increasing start.
 bool found_already(const std::vector<Match>& out, const Match& match) {
@@ -152,8 +148,8 @@ void confirm(const RuleSet& rules, std::uint32_t rule_index, const HitRegion& re
   if (!rule_applies(rule, item)) return;
   const re2::RE2& regex = rule.regex.regex();
   const re2::RE2& capture_regex = rule.regex.capture_regex();
-  const bool any_group = rule.rule.first_matched_group && !rule.rule.secret_group;
-  const int groups = (any_group ? rule.regex.group_count() : rule.regex.secret_group()) + 1;
+  const int first_group = rule.regex.secret_group();
+  const int groups = rule.regex.last_secret_group() + 1;
   std::vector<re2::StringPiece> captures(groups);
   std::size_t pos = region.window_start;
   const re2::StringPiece text(bytes.data(), bytes.size());
@@ -164,7 +160,8 @@ void confirm(const RuleSet& rules, std::uint32_t rule_index, const HitRegion& re
     const std::size_t end = start + whole.size();
     pos = end > start ? end : start + 1;
     if (!capture_regex.Match(text, start, end, re2::RE2::ANCHOR_BOTH, captures.data(), groups)) continue;
-    const re2::StringPiece secret = secret_capture(rule, captures);
+    re2::StringPiece secret = captures[first_group];
+    for (int group = first_group + 1; secret.empty() && group < groups; ++group) secret = captures[group];
     if (secret.data() == nullptr) continue;
     // The next match may begin in this one's trailing context: in "10.0.0.1 10.0.0.2" the space that ends the
     // first address also starts the second.

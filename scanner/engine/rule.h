@@ -10,7 +10,7 @@ namespace keyward::engine {
 
 enum class Category { kSecret, kPersonalData };
 enum class Severity { kLow, kMedium, kHigh, kCritical };
-enum class Check { kLuhn, kIbanMod97, kCrc32Base62, kNotHex, kSsn, kPhone };
+enum class Check { kLuhn, kIbanMod97, kCrc32Base62, kNotHex, kNotCode, kSsn, kPhone };
 
 // What an allowlist's regexes are searched in.
 enum class RegexTarget { kSecret, kMatch, kLine };
@@ -42,8 +42,7 @@ struct Rule {
   std::string regex;  // empty: a rule on paths alone (`path` set), whose finding is the file itself
   // RE2 searched in the item's path: the rule applies only where it matches. Empty: everywhere.
   std::string path;
-  std::optional<int> secret_group;   // unset: 1 when the regex has a group, else 0
-  bool first_matched_group = false;  // with secret_group unset: the first group that matched text (gitleaks)
+  std::optional<int> secret_group;  // unset: the first non-empty group (0 when the regex has none), as gitleaks
   std::vector<std::string> keywords;
   int keyword_distance = 512;  // bytes either side of the match; 0 = anywhere in the item
   // Hyperscan patterns of which every match contains at least one: the rule runs only around their hits.

@@ -325,6 +325,7 @@ struct LazyRegex::State {
   std::unique_ptr<re2::RE2> regex;
   std::unique_ptr<re2::RE2> capture_regex;  // for submatches on a matched span: see relax_counted_repeats
   int secret_group = 0;
+  int groups = 0;
   std::optional<std::string> error;
 };
 
@@ -350,6 +351,7 @@ const LazyRegex::State& LazyRegex::ready() const {
       s.capture_regex = make_re2(relaxed);
       if (!s.capture_regex->ok() || s.capture_regex->NumberOfCapturingGroups() != groups) s.capture_regex.reset();
     }
+    s.groups = groups;
     s.secret_group = s.requested_group.value_or(groups > 0 ? 1 : 0);
     if (s.secret_group < 0 || s.secret_group > groups) {
       s.error = fmt::format("secret_group {} but the regex has {} groups", s.secret_group, groups);
@@ -365,7 +367,11 @@ const re2::RE2& LazyRegex::capture_regex() const {
   return s.capture_regex ? *s.capture_regex : *s.regex;
 }
 int LazyRegex::secret_group() const { return ready().error ? 0 : ready().secret_group; }
-int LazyRegex::group_count() const { return ready().error ? 0 : ready().regex->NumberOfCapturingGroups(); }
+int LazyRegex::last_secret_group() const {
+  const State& s = ready();
+  if (s.error) return 0;
+  return s.requested_group || s.groups == 0 ? s.secret_group : s.groups;
+}
 
 void RuleSet::DatabaseFree::operator()(hs_database* db) const { hs_free_database(db); }
 
@@ -592,6 +598,8 @@ const char* to_string(Check check) {
       return "crc32_base62";
     case Check::kNotHex:
       return "not_hex";
+    case Check::kNotCode:
+      return "not_code";
     case Check::kSsn:
       return "ssn";
     case Check::kPhone:

@@ -22,8 +22,9 @@ struct hs_database;
 
 namespace keyward::engine {
 
-// Validates a phone number in the text as written; supplied by a layer that links a phone library.
-using PhoneCheck = bool (*)(std::string_view candidate);
+// Validates a phone number in the text as written; supplied by a layer that links a phone library (and knows the
+// deployment's default regions). Empty: the `phone` check is not available.
+using PhoneCheck = std::function<bool(std::string_view candidate)>;
 
 struct CompiledAllowlist {
   std::vector<std::unique_ptr<re2::RE2>> regexes;
@@ -50,7 +51,10 @@ class LazyRegex {
   // The same pattern for extracting submatches from a span `regex()` matched: cheaper to run.
   const re2::RE2& capture_regex() const;
   int secret_group() const;
-  int group_count() const;  // capturing groups in the pattern
+  // The secret is the first non-empty group from secret_group() to this one: the same group when the rule names
+  // one, the last group when it does not (as gitleaks takes the first group that matched, so a rule can catch
+  // the secret in either of two alternatives: `key (X)|(X) is my key`).
+  int last_secret_group() const;
 
  private:
   struct State;
@@ -110,7 +114,7 @@ class RuleSet {
   std::size_t longest_keyword_bytes() const { return longest_keyword_bytes_; }
   std::span<const std::string> triggers() const { return triggers_; }  // deduplicated
   std::span<const CompiledAllowlist> global_allowlists() const { return global_allowlists_; }
-  PhoneCheck phone_check() const { return phone_check_; }
+  const PhoneCheck& phone_check() const { return phone_check_; }
   // Rules without keywords or triggers, and every keyword and trigger.
   const hs_database* database() const { return database_.get(); }
   // Rules with keywords or triggers, in groups: rules that share a keyword (or a trigger) are in the same group,

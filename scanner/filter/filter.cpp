@@ -657,7 +657,8 @@ Expected<Screening> Filter::screen_request(std::string_view json) const {
 }
 
 Expected<engine::RuleSet> load_filter_rules(const std::optional<std::string>& config_path,
-                                            const std::vector<std::string>& rule_files) {
+                                            const std::vector<std::string>& rule_files,
+                                            const std::vector<std::string>& phone_regions) {
   const config::RuleSources sources{.config_path = config_path,
                                     .rule_files = rule_files,
                                     .categories = config::CategoryFilter::kAll,
@@ -666,7 +667,7 @@ Expected<engine::RuleSet> load_filter_rules(const std::optional<std::string>& co
   if (!resolved) return tl::unexpected(resolved.error());
   const auto cache_dir = config::default_cache_dir();
   const auto cache = cache_dir ? std::optional(config::file_database_cache(*cache_dir)) : std::nullopt;
-  return config::compile_rules(std::move(*resolved), cache ? &*cache : nullptr);
+  return config::compile_rules(std::move(*resolved), cache ? &*cache : nullptr, phone_regions);
 }
 
 }  // namespace keyward::filter

@@ -75,8 +75,10 @@ class Filter {
 };
 
 // The built-in rules of both categories, plus `config_path`'s rules and allowlists when given, compiled through
-// the on-disk database cache.
+// the on-disk database cache; national phone numbers are read as numbers of `phone_regions` (the policy's
+// default_regions; the US when empty).
 Expected<engine::RuleSet> load_filter_rules(const std::optional<std::string>& config_path,
-                                            const std::vector<std::string>& rule_files = {});
+                                            const std::vector<std::string>& rule_files = {},
+                                            const std::vector<std::string>& phone_regions = {});
 
 }  // namespace keyward::filter

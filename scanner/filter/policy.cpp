@@ -8,10 +8,13 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "scanner/phone.h"
+
 namespace keyward::filter {
 namespace {
 
-const std::set<std::string> kFilterKeys = {"secret", "personal-data", "rules", "env", "default_env", "max_input_bytes"};
+const std::set<std::string> kFilterKeys = {"secret",      "personal-data",   "rules",          "env",
+                                           "default_env", "max_input_bytes", "default_regions"};
 const std::set<std::string> kEnvKeys = {"models", "max_tokens", "max_messages", "max_text_bytes"};
 
 struct Problems {
@@ -68,6 +71,24 @@ RequestLimits read_env(const std::string& env, const toml::node& node, Problems&
   return limits;
 }
 
+// default_regions = ["FR", "BE"]: regions libphonenumber knows, by their ISO 3166 code.
+void read_regions(const toml::node& node, Policy& policy, Problems& problems) {
+  const auto* array = node.as_array();
+  if (array == nullptr) {
+    problems.add(node, "filter.default_regions must be an array of region codes ([\"FR\"])");
+    return;
+  }
+  for (const auto& item : *array) {
+    const auto* region = item.as_string();
+    if (region == nullptr || !known_phone_region(region->get())) {
+      problems.add(item,
+                   "filter.default_regions: each entry must be a region code libphonenumber knows (\"FR\", \"GB\")");
+      continue;
+    }
+    policy.default_regions.push_back(region->get());
+  }
+}
+
 void read_filter(const toml::table& table, Policy& policy, Problems& problems) {
   for (const auto& [key, value] : table) {
     if (!kFilterKeys.contains(std::string(key.str()))) {
@@ -110,6 +131,7 @@ void read_filter(const toml::table& table, Policy& policy, Problems& problems) {
   if (auto bytes = read_count(table.get("max_input_bytes"), "max_input_bytes", problems)) {
     policy.max_input_bytes = *bytes;
   }
+  if (const toml::node* node = table.get("default_regions")) read_regions(*node, policy, problems);
 }
 
 }  // namespace

@@ -42,6 +42,9 @@ struct Policy {
   std::map<std::string, RequestLimits> environments;
   std::string default_env;  // used when no environment is named; empty: no request limits
   std::uint64_t max_input_bytes = kDefaultMaxInputBytes;
+  // Where national phone numbers (no +country code) come from: "06 52 69 32 61" is a phone number in "FR".
+  // Empty: the US only.
+  std::vector<std::string> default_regions;
 };
 
 Action action_for(const Policy& policy, const engine::Rule& rule);

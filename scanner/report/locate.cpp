@@ -14,22 +14,29 @@ struct Position {
   std::size_t line_start = 0;
 };
 
-// Walks forward through the bytes, counting lines; positions must be asked for in increasing order.
+// Walks forward through the bytes, counting lines; positions must be asked for in increasing order. The end of
+// the current line is found once, however many positions on it are asked for.
 class LineCounter {
  public:
   explicit LineCounter(std::string_view bytes, Position from = {}) : bytes_(bytes), current_(from) {}
 
   Position at(std::size_t offset) {
     while (true) {
-      const auto newline = bytes_.find('\n', current_.line_start);
-      if (newline == std::string_view::npos || newline >= offset) return current_;
-      current_ = {current_.line + 1, newline + 1};
+      if (!newline_known_) {
+        newline_ = bytes_.find('\n', current_.line_start);
+        newline_known_ = true;
+      }
+      if (newline_ == std::string_view::npos || newline_ >= offset) return current_;
+      current_ = {current_.line + 1, newline_ + 1};
+      newline_known_ = false;
     }
   }
 
  private:
   std::string_view bytes_;
   Position current_;
+  std::size_t newline_ = 0;  // the first '\n' at or after current_.line_start, once known
+  bool newline_known_ = false;
 };
 
 std::size_t line_end(std::string_view bytes, std::size_t line_start) {
@@ -48,15 +55,23 @@ std::vector<Finding> locate(const engine::RuleSet& rules, std::string_view path,
   std::sort(sorted.begin(), sorted.end(),
             [](const engine::Match& a, const engine::Match& b) { return a.secret_start < b.secret_start; });
   LineCounter starts(bytes);
+  // Findings on one line share its end and its inline-allow verdict, found once: a minified file's line can be
+  // megabytes long and hold thousands of findings.
+  std::size_t known_line_start = std::string_view::npos;
+  std::size_t first_line_end = 0;
+  bool line_allowed = false;
   for (const auto& match : sorted) {
     const auto& rule = rules.rules()[match.rule];
     const Position begin = starts.at(match.secret_start);
-    const std::size_t first_line_end = line_end(bytes, begin.line_start);
-    const std::string_view line = bytes.substr(begin.line_start, first_line_end - begin.line_start);
-    if (engine::line_has_inline_allow(line)) continue;
+    if (begin.line_start != known_line_start) {
+      known_line_start = begin.line_start;
+      first_line_end = line_end(bytes, begin.line_start);
+      line_allowed = engine::line_has_inline_allow(bytes.substr(begin.line_start, first_line_end - begin.line_start));
+    }
+    if (line_allowed) continue;
 
     const std::size_t last_byte = match.secret_end > match.secret_start ? match.secret_end - 1 : match.secret_start;
-    const Position finish = LineCounter(bytes, begin).at(last_byte);
+    const Position finish = last_byte < first_line_end ? begin : LineCounter(bytes, begin).at(last_byte);
     // A secret spanning lines may be allowed on its last line too (the end of a private key block).
     if (finish.line != begin.line && engine::line_has_inline_allow(bytes.substr(
                                          finish.line_start, line_end(bytes, finish.line_start) - finish.line_start))) {

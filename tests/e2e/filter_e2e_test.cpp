@@ -257,5 +257,34 @@ TEST(FilterE2E, BadInputExitsTwoWithOneClearLine) {
   }
 }
 
+// Issue 17: a French team's filter redacts French national numbers once the policy names the region; without
+// it the same numbers (no +33) are left alone, as before.
+TEST(FilterE2E, NationalPhoneNumbersAreRedactedInThePolicysDefaultRegions) {
+  TempDir dir;
+  const ordered_json request = {
+      {"model", "mistral-small-latest"},
+      {"messages",
+       {{{"role", "user"}, {"content", "Rappelez le client au 06 52 69 32 61 ou au 07 34 87 65 11 demain."}}}}};
+  dir.write("chat.json", request.dump());
+
+  const auto without = filter(dir, "chat.json");
+  ASSERT_EQ(without.exit_code, 0) << without.err;
+  EXPECT_EQ(ordered_json::parse(without.out), request);
+
+  dir.write(".keyward.toml", "[filter]\ndefault_regions = [\"FR\"]\n");
+  const auto french = filter(dir, "chat.json");
+  ASSERT_EQ(french.exit_code, 0) << french.err;
+  const auto output = ordered_json::parse(french.out);
+  expect_same_except(request, output, {"/messages/0/content"});
+  EXPECT_EQ(output["messages"][0]["content"],
+            "Rappelez le client au [REDACTED:phone-number] ou au [REDACTED:phone-number] demain.");
+
+  dir.write(".keyward.toml", "[filter]\ndefault_regions = [\"FR\", \"ZZZ\"]\n");
+  const auto bad = filter(dir, "chat.json");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("default_regions"), std::string::npos) << bad.err;
+  EXPECT_EQ(bad.out, "");
+}
+
 }  // namespace
 }  // namespace keyward::testing

@@ -22,6 +22,13 @@ TEST(NamedChecks, NotHexRejectsHashesAndAcceptsMixedTokens) {
   EXPECT_TRUE(passes_check(Check::kNotHex, "WK59PFkl0JfI2yyVlbPegBPrUhRZdsvD", nullptr));
 }
 
+TEST(NamedChecks, NotCodeRejectsIdentifiersRoutesAndFormatStrings) {
+  EXPECT_FALSE(passes_check(Check::kNotCode, "n?.blockCommentStartToken", nullptr));
+  EXPECT_FALSE(passes_check(Check::kNotCode, "active_storage/disk#update", nullptr));
+  EXPECT_FALSE(passes_check(Check::kNotCode, "__omit_place_holder__%s", nullptr));
+  EXPECT_TRUE(passes_check(Check::kNotCode, "WK59PFkl0JfI2yyVlbPegBPrUhRZdsvD", nullptr));
+}
+
 TEST(NamedChecks, PhoneFailsClosedWithoutAValidator) {
   EXPECT_FALSE(passes_check(Check::kPhone, "+1 650 253 0000", nullptr));
   EXPECT_TRUE(passes_check(Check::kPhone, "+1 650 253 0000", [](std::string_view) { return true; }));

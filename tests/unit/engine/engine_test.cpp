@@ -36,6 +36,33 @@ TEST(Engine, FindsEveryOccurrenceWithTheSecretGroupSpan) {
   EXPECT_EQ(text.substr(matches[1].start, matches[1].end - matches[1].start), "tok_zyxwvu9876");
 }
 
+// Issue 17: a key before or after its context word, in one rule: without secret_group, the first group that
+// matched holds the secret, as in gitleaks; with secret_group, only that group does.
+TEST(Engine, WithoutSecretGroupTheFirstGroupThatMatchedIsTheSecret) {
+  const auto set = compile({rule("either", R"(\bkey ([A-Za-z0-9]{10})\b|\b([A-Za-z0-9]{10}) is my key\b)")});
+  const std::string text = "key Ab3dEf9hJk\nand Zy8xWv7uTs is my key\n";
+  const auto matches = scan_text(set, text);
+  ASSERT_EQ(matches.size(), 2u);
+  EXPECT_EQ(text.substr(matches[0].secret_start, matches[0].secret_end - matches[0].secret_start), "Ab3dEf9hJk");
+  EXPECT_EQ(text.substr(matches[1].secret_start, matches[1].secret_end - matches[1].secret_start), "Zy8xWv7uTs");
+
+  Rule named = rule("named", R"(\bkey ([A-Za-z0-9]{10})\b|\b([A-Za-z0-9]{10}) is my key\b)");
+  named.secret_group = 1;
+  const auto only_first = scan_text(compile({named}), text);
+  ASSERT_EQ(only_first.size(), 1u);
+  EXPECT_EQ(text.substr(only_first[0].secret_start, 10), "Ab3dEf9hJk");
+}
+
+// Found with issue 17's long-line test: hits further apart than the pattern's longest match each opened a region,
+// and a region near a line start begins at the line start, so the first matches of the line were confirmed once
+// per region (276 extra findings for 2,000 on one line).
+TEST(Engine, ShortMatchesCloseTogetherAtALineStartAreFoundOnce) {
+  const auto set = compile({rule("tok", R"(tok_([a-z]{6}))")});
+  std::string line;
+  for (int i = 0; i < 100; ++i) line += "tok_ghijkl ";
+  EXPECT_EQ(scan_text(set, "first line\n" + line + "\n").size(), 100u);
+}
+
 TEST(Engine, KeywordsMustLieWithinTheDistance) {
   Rule r = rule("ctx", R"(key=([A-Za-z0-9]{12}))");
   r.keywords = {"acme"};
@@ -94,7 +121,6 @@ TEST(Engine, GlobalAndRuleAllowlistsDropCandidates) {
 // gitleaks rules: without secretGroup, the secret is the first group that matched text (one of alternatives).
 TEST(Engine, FirstMatchedGroupTakesTheAlternativeThatMatched) {
   Rule either = rule("either", R"(a=([0-9]{6})|b=([a-z]{6}))");
-  either.first_matched_group = true;
   const auto set = compile({either});
   const std::string text = "b=qwerty\na=123456";
   const auto matches = scan_text(set, text);

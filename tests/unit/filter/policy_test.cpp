@@ -65,6 +65,21 @@ max_text_bytes = 2048
   EXPECT_FALSE(limits_for(*policy, "staging"));
 }
 
+TEST(Policy, DefaultRegionsNameWherePhoneNumbersComeFrom) {
+  auto none = parse_policy("[filter]\n", "<test>");
+  ASSERT_TRUE(none) << none.error().message;
+  EXPECT_TRUE(none->default_regions.empty());
+  auto french = parse_policy("[filter]\ndefault_regions = [\"FR\", \"BE\"]\n", "<test>");
+  ASSERT_TRUE(french) << french.error().message;
+  EXPECT_EQ(french->default_regions, (std::vector<std::string>{"FR", "BE"}));
+
+  auto unknown = parse_policy("[filter]\ndefault_regions = [\"FR\", \"XX\"]\n", "policy.toml");
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("policy.toml:2: filter.default_regions"), std::string::npos)
+      << unknown.error().message;
+  EXPECT_FALSE(parse_policy("[filter]\ndefault_regions = \"FR\"\n", "<test>"));
+}
+
 TEST(Policy, UnknownKeysAndActionsAreErrorsWithLines) {
   auto bad_action = parse_policy("[filter]\nsecret = \"drop\"\n", "p.toml");
   ASSERT_FALSE(bad_action);

@@ -75,5 +75,30 @@ TEST(Locate, ExcerptOfAHugeLineStaysAroundTheSecret) {
   EXPECT_EQ(findings[0].column, 100006);
 }
 
+// Found by the linear benchmark (issue 17): 25,000 findings on one megabyte line each looked for the line's end
+// and its inline allow again. Positions and allow verdicts must stay right when the line's are found once.
+TEST(Locate, ManyFindingsOnOneLongLineShareItsEndAndItsAllow) {
+  engine::Rule rule;
+  rule.id = std::string("tok");
+  rule.description = std::string("d");
+  rule.regex = std::string(R"(tok_([a-z]{6}))");
+  const auto set = compile(rule);
+  std::string allowed_line, line;
+  for (int i = 0; i < 2000; ++i) {
+    allowed_line += "tok_abcdef ";
+    line += "tok_ghijkl ";
+  }
+  const std::string text = allowed_line + "# keyward:allow\n" + line + "\nlast tok_mnopqr";
+  const auto findings = find(set, "min.js", text);
+  ASSERT_EQ(findings.size(), 2001u);
+  EXPECT_EQ(findings[0].line, 2);
+  EXPECT_EQ(findings[0].column, 5);
+  EXPECT_EQ(findings[1999].line, 2);
+  EXPECT_EQ(findings[1999].column, 1999 * 11 + 5);
+  EXPECT_EQ(findings[1999].end_line, 2);
+  EXPECT_EQ(findings[2000].line, 3);
+  EXPECT_EQ(findings[2000].column, 10);
+}
+
 }  // namespace
 }  // namespace keyward::report
