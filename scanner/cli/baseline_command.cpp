@@ -1,5 +1,6 @@
 // `keyward baseline [PATH...]`: what `keyward scan` would find, written as a baseline (fingerprints, never
 // secrets) for `--baseline FILE` to hide. Same sources and flags as `scan`.
+#include <cerrno>
 #include <fstream>
 #include <iostream>
 
@@ -7,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "scanner/cli/commands.h"
+#include "scanner/cli/path_checks.h"
 #include "scanner/cli/report_output.h"
 #include "scanner/cli/rule_loading.h"
 #include "scanner/cli/worktree_scan.h"
@@ -32,6 +34,10 @@ void add_baseline_command(CLI::App& app, BaselineOptions& options) {
 }
 
 int run_baseline(const BaselineOptions& options) {
+  if (auto ok = check_output_path(options.output, "baseline"); !ok) {
+    print_error(ok.error().message);
+    return kExitError;
+  }
   ScanOptions scan = options.scan;
   auto resolved = resolve_report_options(scan.report_options, scan.rule_options,
                                          scan.paths.empty() ? std::string(".") : scan.paths.front());
@@ -52,7 +58,7 @@ int run_baseline(const BaselineOptions& options) {
     config::write_baseline(baseline, file);
     file.flush();
     if (!file) {
-      print_error(fmt::format("cannot write baseline to {}", *options.output));
+      print_error(fmt::format("cannot write baseline to {}: {}", *options.output, errno_text(errno)));
       return kExitError;
     }
   } else {

@@ -67,5 +67,37 @@ TEST(FirstHourE2E, Point3TyposNameTheClosestCommandOrOptionAndItsHelp) {
   EXPECT_EQ(run.err, "keyward: error: 'keyward rules' needs a command: list, check. See 'keyward rules --help'.\n");
 }
 
+// Point 8: a path that is not there is an error that says so, before any work; where git is needed and missing,
+// the error says how to scan without it.
+TEST(FirstHourE2E, Point8PathErrorsSayWhatIsWrongWithThePath) {
+  TempDir dir;
+  dir.write("notes.txt", "hello\n");
+  auto run = run_keyward({"scan", "/no/such/path"}, in_dir(dir.path()));
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, "keyward: error: /no/such/path: no such file or directory\n");
+
+  run = run_keyward({"git", "DIR-THAT-DOES-NOT-EXIST"}, in_dir(dir.path()));
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, "keyward: error: DIR-THAT-DOES-NOT-EXIST: no such file or directory\n");
+
+  run = run_keyward({"git"}, in_dir(dir.path()));  // a directory outside any repository
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(lines_in(run.err), 1u) << run.err;
+  EXPECT_NE(run.err.find(".: not a git repository"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("`keyward scan .` scans files outside git"), std::string::npos) << run.err;
+
+  run = run_keyward({"scan", "-o", "nodir/r.json", "."}, in_dir(dir.path()));
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, "keyward: error: cannot write report to nodir/r.json: no such directory 'nodir'\n");
+
+  run = run_keyward({"baseline", "-o", "nodir/b.json", "."}, in_dir(dir.path()));
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, "keyward: error: cannot write baseline to nodir/b.json: no such directory 'nodir'\n");
+
+  run = run_keyward({"scan", "--baseline", "nope.json", "."}, in_dir(dir.path()));
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, "keyward: error: baseline nope.json: no such file or directory\n");
+}
+
 }  // namespace
 }  // namespace keyward::testing
