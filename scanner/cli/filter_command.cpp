@@ -37,9 +37,19 @@ Expected<std::string> read_input(std::uint64_t max_bytes) {
 
 // The policy: --policy FILE, else the [filter] table of the config file, else the defaults.
 Expected<filter::Policy> resolve_policy(const FilterOptions& options, const std::optional<std::string>& config) {
-  if (options.policy) return filter::load_policy(*options.policy);
+  if (options.policy) return filter::load_policy(*options.policy, filter::FilterTable::kRequired);
   if (config) return filter::load_policy(*config);
   return filter::Policy{};
+}
+
+// Text that happens to start with '[' or '{' ("[URGENT] ...") was taken for a JSON request: say how to send it as
+// text.
+std::string text_hint(const Error& error, std::string_view input) {
+  if (!error.message.starts_with("invalid JSON")) return "";
+  const auto first = input.find_first_not_of(" \t\r\n");
+  return fmt::format(
+      " (the input starts with '{}', so it was read as a JSON request; `--input text` screens plain text)",
+      input[first]);
 }
 
 std::string blocked_line(const filter::Screening& screening) {
@@ -97,6 +107,10 @@ int run_filter(const FilterOptions& options) {
     print_error(input.error().message);
     return kExitError;
   }
+  if (input->empty()) {  // a pipe that lost its producer, not a request: nothing was screened, so nothing passes
+    print_error("standard input is empty: nothing to screen (pipe a request or text into `keyward filter`)");
+    return kExitError;
+  }
   auto rules = filter::load_filter_rules(config, options.rules);
   if (!rules) {
     print_error(rules.error().message);
@@ -110,7 +124,7 @@ int run_filter(const FilterOptions& options) {
   const bool json = options.input == "json" || (options.input == "auto" && filter::looks_like_json(*input));
   auto screening = json ? built->screen_request(*input) : built->screen(*input);
   if (!screening) {
-    print_error(screening.error().message);
+    print_error(screening.error().message + (options.input == "auto" ? text_hint(screening.error(), *input) : ""));
     return kExitError;
   }
   if (options.audit_log) {

@@ -168,7 +168,7 @@ Expected<RequestLimits> limits_for(const Policy& policy, const std::string& env)
   return it->second;
 }
 
-Expected<Policy> parse_policy(std::string_view toml_text, const std::string& name) {
+Expected<Policy> parse_policy(std::string_view toml_text, const std::string& name, FilterTable filter_table) {
   toml::table document;
   try {
     document = toml::parse(toml_text, name);
@@ -177,6 +177,10 @@ Expected<Policy> parse_policy(std::string_view toml_text, const std::string& nam
   }
   Policy policy;
   const toml::node* node = document.get("filter");
+  if (node == nullptr && filter_table == FilterTable::kRequired) {
+    return fail(
+        fmt::format("{}: no [filter] table: a policy file sets the policy in one, as .keyward.toml does", name));
+  }
   if (node == nullptr) return policy;
   Problems problems{.name = name, .out = {}};
   if (const auto* table = node->as_table()) {
@@ -188,12 +192,12 @@ Expected<Policy> parse_policy(std::string_view toml_text, const std::string& nam
   return policy;
 }
 
-Expected<Policy> load_policy(const std::string& path) {
+Expected<Policy> load_policy(const std::string& path, FilterTable filter_table) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail(fmt::format("{}: cannot read policy", path));
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_policy(text.str(), path);
+  return parse_policy(text.str(), path, filter_table);
 }
 
 }  // namespace keyward::filter

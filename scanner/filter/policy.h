@@ -53,10 +53,15 @@ bool model_allowed(const RequestLimits& limits, std::string_view model);
 // An environment the policy does not define is an error.
 Expected<RequestLimits> limits_for(const Policy& policy, const std::string& env);
 
-// Reads the `[filter]` table of a TOML document (other tables are ignored: a .keyward.toml holds rules too).
-// No `[filter]` table: the default policy. Unknown keys and actions are errors naming file and line.
-Expected<Policy> parse_policy(std::string_view toml_text, const std::string& name);
+// Whether a document must have a `[filter]` table: a --policy file is nothing else, a .keyward.toml need not.
+enum class FilterTable { kOptional, kRequired };
 
-Expected<Policy> load_policy(const std::string& path);
+// Reads the `[filter]` table of a TOML document (other tables are ignored: a .keyward.toml holds rules too).
+// No `[filter]` table: the default policy, or an error when one is required. Unknown keys and actions are errors
+// naming file and line.
+Expected<Policy> parse_policy(std::string_view toml_text, const std::string& name,
+                              FilterTable table = FilterTable::kOptional);
+
+Expected<Policy> load_policy(const std::string& path, FilterTable table = FilterTable::kOptional);
 
 }  // namespace keyward::filter

@@ -67,6 +67,29 @@ TEST(FirstHourE2E, Point3TyposNameTheClosestCommandOrOptionAndItsHelp) {
   EXPECT_EQ(run.err, "keyward: error: 'keyward rules' needs a command: list, check. See 'keyward rules --help'.\n");
 }
 
+// Point 4: a text prompt that starts with '[' fails as JSON, and the error says `--input text` screens it.
+TEST(FirstHourE2E, Point4ATextPromptStartingWithABracketIsToldAboutInputText) {
+  TempDir dir;
+  const std::string prompt = "[URGENT] the deploy failed at 3am, what should I check first?\n";
+  auto run = run_keyward({"filter"}, in_dir(dir.path(), prompt));
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.out, "");
+  EXPECT_EQ(lines_in(run.err), 1u) << run.err;
+  EXPECT_TRUE(run.err.starts_with("keyward: error: invalid JSON at byte 1")) << run.err;
+  EXPECT_NE(run.err.find("the input starts with '[', so it was read as a JSON request; `--input text` screens plain "
+                         "text"),
+            std::string::npos)
+      << run.err;
+
+  run = run_keyward({"filter", "--input", "text"}, in_dir(dir.path(), prompt));  // as the hint says
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, prompt);
+
+  run = run_keyward({"filter", "--input", "json"}, in_dir(dir.path(), prompt));  // asked for JSON: no hint
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err.find("--input text"), std::string::npos) << run.err;
+}
+
 // Point 8: a path that is not there is an error that says so, before any work; where git is needed and missing,
 // the error says how to scan without it.
 TEST(FirstHourE2E, Point8PathErrorsSayWhatIsWrongWithThePath) {

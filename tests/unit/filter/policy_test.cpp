@@ -79,5 +79,12 @@ TEST(Policy, UnknownKeysAndActionsAreErrorsWithLines) {
   EXPECT_FALSE(parse_policy("[filter\n", "p.toml"));
 }
 
+TEST(Policy, APolicyFileWithoutAFilterTableIsAnErrorWhenOneIsRequired) {
+  EXPECT_TRUE(parse_policy("[scan]\nredact = true\n", ".keyward.toml"));  // a config need not have one
+  auto policy = parse_policy("secret = \"redact\"\n", "policy.toml", FilterTable::kRequired);
+  ASSERT_FALSE(policy);
+  EXPECT_EQ(policy.error().message.rfind("policy.toml: no [filter] table", 0), 0u) << policy.error().message;
+}
+
 }  // namespace
 }  // namespace keyward::filter
