@@ -14,6 +14,7 @@
 #include "scanner/audit/gitignore_audit.h"
 #include "scanner/audit/gitignore_fix.h"
 #include "scanner/cli/commands.h"
+#include "scanner/cli/config_check.h"
 #include "scanner/cli/path_checks.h"
 #include "scanner/cli/report_output.h"
 #include "scanner/cli/rule_loading.h"
@@ -75,6 +76,9 @@ int run_audit(const AuditOptions& options) {
   }
   if (auto ok = check_output_path(options.report_options.report_path, "report"); !ok) {
     print_error(ok.error().message);
+    return kExitError;
+  }
+  if (!config_is_sound(options.config ? options.config : config::discover_config(options.repository))) {
     return kExitError;
   }
   auto list = load_sensitive_paths(options.config, options.repository);

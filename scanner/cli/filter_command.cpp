@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "scanner/cli/commands.h"
+#include "scanner/cli/config_check.h"
 #include "scanner/config/config.h"
 #include "scanner/filter/filter.h"
 #include "scanner/filter/json_text.h"
@@ -97,6 +98,7 @@ void add_filter_command(CLI::App& app, FilterOptions& options) {
 
 int run_filter(const FilterOptions& options) {
   const auto config = options.config ? options.config : config::discover_config(".");
+  if (!config_is_sound(config, options.rules, ConfigNotes::kHide)) return kExitError;
   auto policy = resolve_policy(options, config);
   if (!policy) {
     print_error(policy.error().message);

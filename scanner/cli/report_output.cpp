@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "scanner/cli/config_check.h"
 #include "scanner/cli/path_checks.h"
 #include "scanner/config/config.h"
 #include "scanner/config/scan_settings.h"
@@ -93,6 +94,9 @@ Expected<ReportOptions> resolve_report_options(ReportOptions options, const Rule
                                                const std::string& first_path) {
   const auto config_path = rule_options.config ? rule_options.config : config::discover_config(first_path);
   if (auto ok = check_output_path(options.report_path, "report"); !ok) return tl::unexpected(ok.error());
+  auto notes = check_config(config_path, rule_options.rules);
+  if (!notes) return tl::unexpected(notes.error());
+  for (const auto& note : *notes) std::cerr << "keyward: note: " << note << '\n';
   auto settings = config::load_scan_settings(config_path);
   if (!settings) return tl::unexpected(settings.error());
   if (!options.max_file_size) options.max_file_size = settings->max_file_bytes.value_or(kDefaultMaxFileBytes);

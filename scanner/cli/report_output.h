@@ -14,8 +14,8 @@ namespace keyward::cli {
 void add_report_options(CLI::App& cmd, ReportOptions& options);
 
 // The options with what no flag set taken from the config's [scan] table (the --config file, else the one
-// discovered for `first_path`), then from the defaults: every limit is set afterwards. A --report-path whose
-// directory does not exist is an error here, before the scan.
+// discovered for `first_path`), then from the defaults: every limit is set afterwards. The whole config is checked
+// here (config_check.h), and a --report-path whose directory does not exist is an error, before the scan.
 Expected<ReportOptions> resolve_report_options(ReportOptions options, const RuleOptions& rule_options,
                                                const std::string& first_path);
 

@@ -11,8 +11,14 @@
 namespace keyward::filter {
 namespace {
 
-const std::set<std::string> kFilterKeys = {"secret", "personal-data", "rules", "env", "default_env", "max_input_bytes"};
+// Keys are snake_case; "personal-data", as earlier READMEs spelt it, is read too, with a note.
+const std::set<std::string> kFilterKeys = {"secret", "personal_data", "personal-data",  "rules",
+                                           "env",    "default_env",   "max_input_bytes"};
 const std::set<std::string> kEnvKeys = {"models", "max_tokens", "max_messages", "max_text_bytes"};
+
+// What a loop over a missing table walks. Both arms of `t != nullptr ? *t : kNoTable` are lvalues, so the table is
+// not copied: a copy's nodes lose their source lines, and errors would name line 0.
+const toml::table kNoTable;
 
 struct Problems {
   std::string name;
@@ -25,7 +31,7 @@ struct Problems {
 std::optional<Action> read_action(const toml::node& node, const std::string& key, Problems& problems) {
   const auto* value = node.as_string();
   const auto action = value != nullptr ? action_named(value->get()) : std::nullopt;
-  if (!action) problems.add(node, fmt::format("filter: {} must be \"block\", \"redact\", \"mask\" or \"allow\"", key));
+  if (!action) problems.add(node, fmt::format("filter.{} must be \"block\", \"redact\", \"mask\" or \"allow\"", key));
   return action;
 }
 
@@ -33,7 +39,7 @@ std::optional<std::uint64_t> read_count(const toml::node* node, const std::strin
   if (node == nullptr) return std::nullopt;
   const auto* value = node->as_integer();
   if (value == nullptr || value->get() < 0) {
-    problems.add(*node, fmt::format("filter: {} must be a non-negative integer", key));
+    problems.add(*node, fmt::format("filter.{} must be a non-negative integer", key));
     return std::nullopt;
   }
   return static_cast<std::uint64_t>(value->get());
@@ -48,7 +54,7 @@ RequestLimits read_env(const std::string& env, const toml::node& node, Problems&
   }
   for (const auto& [key, value] : *table) {
     if (!kEnvKeys.contains(std::string(key.str()))) {
-      problems.add(value, fmt::format("filter.env.{}: unknown key '{}'", env, key.str()));
+      problems.add(value, fmt::format("unknown key 'filter.env.{}.{}'", env, key.str()));
     }
   }
   if (const toml::node* models = table->get("models")) {
@@ -71,19 +77,29 @@ RequestLimits read_env(const std::string& env, const toml::node& node, Problems&
 void read_filter(const toml::table& table, Policy& policy, Problems& problems) {
   for (const auto& [key, value] : table) {
     if (!kFilterKeys.contains(std::string(key.str()))) {
-      problems.add(value, fmt::format("filter: unknown key '{}'", key.str()));
+      problems.add(value, fmt::format("unknown key 'filter.{}'", key.str()));
     }
   }
   if (const toml::node* node = table.get("secret")) {
     if (auto action = read_action(*node, "secret", problems)) policy.secret_action = *action;
   }
-  if (const toml::node* node = table.get("personal-data")) {
-    if (auto action = read_action(*node, "personal-data", problems)) policy.personal_data_action = *action;
+  const toml::node* personal_data = table.get("personal_data");
+  if (const toml::node* other = table.get("personal-data")) {
+    if (personal_data != nullptr) {
+      problems.add(*other, "filter.personal-data is filter.personal_data spelt the other way: keep one");
+    } else {
+      personal_data = other;
+      policy.notes.push_back(fmt::format("{}:{}: filter.personal-data is spelt personal_data now (both work)",
+                                         problems.name, other->source().begin.line));
+    }
+  }
+  if (personal_data != nullptr) {
+    if (auto action = read_action(*personal_data, "personal_data", problems)) policy.personal_data_action = *action;
   }
   if (const toml::node* node = table.get("rules")) {
     const auto* rules = node->as_table();
     if (rules == nullptr) problems.add(*node, "filter.rules must be a table of rule id = action");
-    for (const auto& [id, value] : rules != nullptr ? *rules : toml::table{}) {
+    for (const auto& [id, value] : rules != nullptr ? *rules : kNoTable) {
       if (auto action = read_action(value, "rules." + std::string(id.str()), problems)) {
         policy.rules[std::string(id.str())] = *action;
       }
@@ -92,7 +108,7 @@ void read_filter(const toml::table& table, Policy& policy, Problems& problems) {
   if (const toml::node* node = table.get("env")) {
     const auto* envs = node->as_table();
     if (envs == nullptr) problems.add(*node, "filter.env must hold one table per environment ([filter.env.prod])");
-    for (const auto& [env, value] : envs != nullptr ? *envs : toml::table{}) {
+    for (const auto& [env, value] : envs != nullptr ? *envs : kNoTable) {
       policy.environments[std::string(env.str())] = read_env(std::string(env.str()), value, problems);
     }
   }

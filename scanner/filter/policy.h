@@ -42,6 +42,7 @@ struct Policy {
   std::map<std::string, RequestLimits> environments;
   std::string default_env;  // used when no environment is named; empty: no request limits
   std::uint64_t max_input_bytes = kDefaultMaxInputBytes;
+  std::vector<std::string> notes;  // what was read but deserves a word ("FILE:LINE: ..."), for the user to see
 };
 
 Action action_for(const Policy& policy, const engine::Rule& rule);

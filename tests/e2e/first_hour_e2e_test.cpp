@@ -90,6 +90,58 @@ TEST(FirstHourE2E, Point4ATextPromptStartingWithABracketIsToldAboutInputText) {
   EXPECT_EQ(run.err.find("--input text"), std::string::npos) << run.err;
 }
 
+// Point 5: one config check for every command: every problem of every table at once, each "FILE:LINE: what";
+// keys are snake_case, and the other spelling of personal_data works with a note.
+TEST(FirstHourE2E, Point5EveryCommandReportsEveryConfigProblemAtOnceInOneFormat) {
+  TempDir dir;
+  dir.write("notes.txt", "hello\n");
+  dir.write(".keyward.toml", "[filter]\nsecret = \"drop\"\n");
+  auto run = run_keyward({"scan", "."}, in_dir(dir.path()));
+  EXPECT_EQ(run.exit_code, 2) << "a bad [filter] stops scan too";
+  EXPECT_EQ(run.err,
+            "keyward: error: .keyward.toml:2: filter.secret must be \"block\", \"redact\", \"mask\" or \"allow\"\n");
+
+  dir.write(".keyward.toml",
+            "disabled_rules = [\"jwt\", \"no-such-rule\"]\n"
+            "[scan]\nredact = \"no\"\n"
+            "[audit]\ndisabled = [\"sensitive-path-nope\"]\n"
+            "[filter]\nsecret = \"drop\"\n"
+            "[filter.env.prod.limits]\nmax_tokens = 5\n");
+  const std::string every_problem =
+      "keyward: error: .keyward.toml:3: scan.redact must be true or false\n"
+      "keyward: error: .keyward.toml:5: audit.disabled names an unknown entry 'sensitive-path-nope'\n"
+      "keyward: error: .keyward.toml:7: filter.secret must be \"block\", \"redact\", \"mask\" or \"allow\"\n"
+      "keyward: error: .keyward.toml:8: unknown key 'filter.env.prod.limits'\n"
+      "keyward: error: .keyward.toml:1: disabled_rules names an unknown rule 'no-such-rule' (`keyward rules list` "
+      "shows them)\n";
+  for (const std::vector<std::string>& command : std::vector<std::vector<std::string>>{
+           {"scan", "."}, {"baseline", "."}, {"audit"}, {"rules", "list"}, {"filter", "--input", "text"}}) {
+    GitRepo repo;  // audit needs a repository; the others run as well in one
+    repo.write(".keyward.toml", read_file(dir / ".keyward.toml"));
+    run = run_keyward(command, in_dir(repo.path(), "hello\n"));
+    EXPECT_EQ(run.exit_code, 2) << command[0];
+    EXPECT_EQ(run.err, every_problem) << command[0];
+  }
+
+  dir.write(".keyward.toml", "[filter]\npersonal-data = \"allow\"\n");  // the README's old spelling
+  run = run_keyward({"scan", "."}, in_dir(dir.path()));
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("keyward: note: .keyward.toml:2: filter.personal-data is spelt personal_data now (both "
+                         "work)\n"),
+            std::string::npos)
+      << run.err;
+  run =
+      run_keyward({"filter", "--input", "text"}, in_dir(dir.path(), "write to dana.whitfield@northwind-traders.net\n"));
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "write to dana.whitfield@northwind-traders.net\n") << "personal-data = allow applied";
+  dir.write(".keyward.toml", "[filter]\npersonal_data = \"allow\"\n");
+  run =
+      run_keyward({"filter", "--input", "text"}, in_dir(dir.path(), "write to dana.whitfield@northwind-traders.net\n"));
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.err, "");
+  EXPECT_EQ(run.out, "write to dana.whitfield@northwind-traders.net\n");
+}
+
 // Point 8: a path that is not there is an error that says so, before any work; where git is needed and missing,
 // the error says how to scan without it.
 TEST(FirstHourE2E, Point8PathErrorsSayWhatIsWrongWithThePath) {
