@@ -73,6 +73,7 @@ struct Stats {
   SkipCounts skipped;
   double seconds = 0.0;
   BaselineCounts baseline;
+  std::uint64_t warnings = 0;  // findings that are warnings, not failures (the audit's uncovered patterns)
 };
 
 struct Report {

@@ -142,6 +142,26 @@ TEST(FirstHourE2E, Point5EveryCommandReportsEveryConfigProblemAtOnceInOneFormat)
   EXPECT_EQ(run.out, "write to dana.whitfield@northwind-traders.net\n");
 }
 
+// Point 6: skipping ignored files is right, and the summary says so, and how to scan them.
+TEST(FirstHourE2E, Point6TheSummaryNamesWhatWasSkippedAndWhy) {
+  GitRepo repo;
+  repo.write("app.py", "print('hello')\n");
+  repo.write(".env", "MISTRAL_API_KEY=" + fake_token(601) + "\n");
+  auto run = run_keyward({"scan", "."}, in_dir(repo.path()));
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+
+  const auto fix = run_keyward({"audit", "--fix"}, in_dir(repo.path()));  // ignores .env from now on
+  ASSERT_NE(fix.exit_code, 2) << fix.err;
+  run = run_keyward({"scan", "."}, in_dir(repo.path()));
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.err.find(", 0 findings; skipped 1 ignored by .gitignore (--no-ignore to scan them)\n"),
+            std::string::npos)
+      << run.err;
+  run = run_keyward({"scan", "--no-ignore", "."}, in_dir(repo.path()));  // as the summary says
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_NE(run.out.find(".env:1:17: mistral-api-key"), std::string::npos) << run.out;
+}
+
 // Point 8: a path that is not there is an error that says so, before any work; where git is needed and missing,
 // the error says how to scan without it.
 TEST(FirstHourE2E, Point8PathErrorsSayWhatIsWrongWithThePath) {
