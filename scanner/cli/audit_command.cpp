@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 
@@ -100,8 +101,12 @@ int run_audit(const AuditOptions& options) {
       return kExitError;
     }
   }
-  const bool blocking = std::any_of(result->report.findings.begin(), result->report.findings.end(), audit::blocks);
-  const int code = finish_report(result->report, options.report_options);
+  const auto& findings = result->report.findings;
+  const bool blocking = std::any_of(findings.begin(), findings.end(), audit::blocks);
+  result->report.stats.warnings =
+      static_cast<std::uint64_t>(std::count_if(findings.begin(), findings.end(), std::not_fn(audit::blocks)));
+  const int code =
+      finish_report(result->report, options.report_options, std::nullopt, StaleNote::kShow, report::Order::kBySeverity);
   return code == kExitFindings && !blocking ? kExitClean : code;  // uncovered patterns alone are warnings
 }
 

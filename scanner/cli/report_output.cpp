@@ -114,7 +114,7 @@ Expected<std::optional<config::Baseline>> load_baseline(const ReportOptions& opt
 }
 
 int finish_report(report::Report& report, const ReportOptions& options, const std::optional<config::Baseline>& baseline,
-                  StaleNote stale_note) {
+                  StaleNote stale_note, report::Order order) {
   if (baseline) {
     const auto outcome = config::apply_baseline(*baseline, report);
     report.stats.baseline = {.used = true, .hidden = outcome.hidden, .stale = outcome.stale.size()};
@@ -125,7 +125,7 @@ int finish_report(report::Report& report, const ReportOptions& options, const st
           outcome.stale.size(), outcome.stale.size() == 1 ? "y" : "ies", *options.baseline);
     }
   }
-  report::finalize(report, options.no_redact ? report::Redaction::kShow : report::Redaction::kRedact);
+  report::finalize(report, options.no_redact ? report::Redaction::kShow : report::Redaction::kRedact, order);
   const bool written = write_report(report, options);
   for (const auto& d : report.diagnostics) {
     std::cerr << fmt::format("keyward: warning: {}: {}\n", one_line(d.origin), one_line(d.message));

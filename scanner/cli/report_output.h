@@ -30,6 +30,6 @@ enum class StaleNote { kShow, kHide };
 // line to stderr, and returns the exit code: 2 on any diagnostic or write error, else 1 with findings, else 0.
 int finish_report(report::Report& report, const ReportOptions& options,
                   const std::optional<config::Baseline>& baseline = std::nullopt,
-                  StaleNote stale_note = StaleNote::kShow);
+                  StaleNote stale_note = StaleNote::kShow, report::Order order = report::Order::kByLocation);
 
 }  // namespace keyward::cli

@@ -33,6 +33,41 @@ ProcessOptions in_dir(const std::string& cwd, const std::string& input = "") {
   return options;
 }
 
+// A made-up PEM private key: the shape the private-key rules look for, random base64, never a real key.
+std::string fake_private_key(std::uint32_t seed) {
+  std::string pem = "-----BEGIN PRIVATE KEY-----\n";
+  for (std::uint32_t line = 0; line < 4; ++line) pem += fake_token(seed * 10 + line, 64) + "\n";
+  return pem + "-----END PRIVATE KEY-----\n";
+}
+
+// Point 2: the audit puts the one real problem first, and the uncovered patterns in one finding with one hint.
+TEST(FirstHourE2E, Point2TheAuditPutsTheRealProblemFirstAndUncoveredPatternsInOneFinding) {
+  GitRepo repo;
+  repo.write(".gitignore", "node_modules/\n");
+  repo.write("app.py", "print('hello')\n");
+  repo.write("deploy/server.key", fake_private_key(2));
+  repo.git({"add", ".gitignore", "app.py"});
+  repo.commit("init");
+  auto run = run_keyward({"audit", "--color", "never"}, in_dir(repo.path()));
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_TRUE(run.out.starts_with("deploy/server.key: sensitive-file-exposed [high]")) << run.out;
+  EXPECT_EQ(count_of(run.out, "sensitive-pattern-uncovered"), 1u) << run.out;
+  EXPECT_NE(run.out.find(".gitignore: sensitive-pattern-uncovered [low]"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find(" sensitive patterns that git would not ignore at the repository root: .env, "),
+            std::string::npos)
+      << run.out;
+  EXPECT_EQ(count_of(run.out, "appends them to .gitignore"), 1u) << "one --fix hint for them all: " << run.out;
+  EXPECT_NE(run.err.find(", 1 finding, 1 warning"), std::string::npos) << run.err;
+
+  GitRepo fresh;  // nothing wrong yet: the uncovered patterns are one warning, and exit 0
+  run = run_keyward({"audit", "--format", "json"}, in_dir(fresh.path()));
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  const auto report = nlohmann::json::parse(run.out);
+  ASSERT_EQ(report["findings"].size(), 1u) << run.out;
+  EXPECT_EQ(report["findings"][0]["rule_id"], "sensitive-pattern-uncovered");
+  EXPECT_NE(run.err.find(", 0 findings, 1 warning"), std::string::npos) << run.err;
+}
+
 // Point 3: a mistyped command or option names itself, the closest one, and the --help to read.
 TEST(FirstHourE2E, Point3TyposNameTheClosestCommandOrOptionAndItsHelp) {
   TempDir dir;
@@ -192,6 +227,27 @@ TEST(FirstHourE2E, Point8PathErrorsSayWhatIsWrongWithThePath) {
   run = run_keyward({"scan", "--baseline", "nope.json", "."}, in_dir(dir.path()));
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_EQ(run.err, "keyward: error: baseline nope.json: no such file or directory\n");
+}
+
+// Point 9: audit findings about patterns point at .gitignore, the file to change, not at a glob.
+TEST(FirstHourE2E, Point9AuditPatternFindingsPointAtGitignoreInSarifAndAnnotations) {
+  GitRepo repo;
+  repo.write("app.py", "print('hello')\n");
+  auto run = run_keyward({"audit", "--format", "sarif"}, in_dir(repo.path()));
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out.find("%2A"), std::string::npos) << run.out;
+  const auto sarif = nlohmann::json::parse(run.out);
+  const auto& results = sarif["runs"][0]["results"];
+  ASSERT_EQ(results.size(), 1u) << run.out;
+  EXPECT_EQ(results[0]["ruleId"], "sensitive-pattern-uncovered");
+  EXPECT_EQ(results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], ".gitignore");
+
+  run = run_keyward({"audit", "--format", "github"}, in_dir(repo.path()));
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out.find("file=*"), std::string::npos) << run.out;
+  EXPECT_EQ(lines_in(run.out), 1u) << run.out;
+  EXPECT_TRUE(run.out.starts_with("::notice file=.gitignore,title=keyward%3A sensitive-pattern-uncovered::"))
+      << run.out;
 }
 
 }  // namespace
