@@ -7,6 +7,7 @@
 #include "scanner/cli/commands.h"
 #include "scanner/cli/path_checks.h"
 #include "scanner/cli/report_output.h"
+#include "scanner/cli/repository_paths.h"
 #include "scanner/cli/rule_loading.h"
 #include "scanner/cli/worktree_scan.h"
 #include "scanner/engine/decode.h"
@@ -57,6 +58,7 @@ int run_scan(const ScanOptions& given) {
     print_error(report.error().message);
     return kExitError;
   }
+  fingerprint_by_repository_path(*report, repository_paths(*report));  // a baseline matches from any directory
   return finish_report(*report, options.report_options, *baseline);
 }
 

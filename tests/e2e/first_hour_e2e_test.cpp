@@ -40,6 +40,52 @@ std::string fake_private_key(std::uint32_t seed) {
   return pem + "-----END PRIVATE KEY-----\n";
 }
 
+// Point 1: a baseline lists what it records, and leaves out what must be fixed instead: here the untracked,
+// unignored private key that the hook's advice (`keyward baseline -o .keyward-baseline.json`) used to hide with
+// the test fixture's false alarm.
+TEST(FirstHourE2E, Point1ABaselineListsWhatItRecordsAndNeverHidesAnUntrackedKey) {
+  GitRepo repo;
+  repo.write("app.py", "print('hello')\n");
+  repo.git({"add", "app.py"});
+  repo.commit("init");
+  repo.write("tests/fixtures/chat.env", "MISTRAL_API_KEY=" + fake_token(101) + "\n");  // a made-up fixture key
+  repo.git({"add", "tests/fixtures/chat.env"});
+  repo.write("deploy/server.key", fake_private_key(1));  // untracked, not ignored: a real leak waiting
+
+  auto run = run_keyward({"baseline", "-o", ".keyward-baseline.json"}, in_dir(repo.path()));
+  EXPECT_EQ(run.exit_code, 1) << "a finding is left to fix: " << run.err;
+  EXPECT_NE(run.err.find("keyward: baseline of 1 finding in .keyward-baseline.json:\n"
+                         "  tests/fixtures/chat.env:1:17 mistral-api-key [critical] " +
+                         fake_token(101).substr(0, 4) + "…\n"),
+            std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find("keyward: left out of the baseline, 1 finding to fix, not to hide (--include-untracked "
+                         "records them):\n  deploy/server.key:2:1 private-key-pkcs8 [critical] "),
+            std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find("a sensitive file git has not committed"), std::string::npos) << run.err;
+  const auto baseline = nlohmann::json::parse(read_file(repo.path() + "/.keyward-baseline.json"));
+  ASSERT_EQ(baseline["findings"].size(), 1u) << baseline.dump();
+  EXPECT_EQ(baseline["findings"][0]["path"], "tests/fixtures/chat.env");
+
+  run = run_keyward({"scan", "--baseline", ".keyward-baseline.json", "."}, in_dir(repo.path()));
+  EXPECT_EQ(run.exit_code, 1) << "the key is still reported";
+  EXPECT_NE(run.out.find("deploy/server.key:2:1: private-key-pkcs8"), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find("chat.env"), std::string::npos) << run.out;
+
+  repo.write("notes.txt", "MISTRAL_API_KEY=" + fake_token(102) + "\n");  // a critical secret nobody added
+  run = run_keyward({"baseline", "-o", ".keyward-baseline.json"}, in_dir(repo.path()));
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("  notes.txt:1:17 mistral-api-key [critical] " + fake_token(102).substr(0, 4) +
+                         "…: a critical secret in a file git does not track"),
+            std::string::npos)
+      << run.err;
+
+  run = run_keyward({"baseline", "--include-untracked", "-o", ".keyward-baseline.json"}, in_dir(repo.path()));
+  EXPECT_EQ(run.exit_code, 0) << "asked for: " << run.err;
+  EXPECT_EQ(nlohmann::json::parse(read_file(repo.path() + "/.keyward-baseline.json"))["findings"].size(), 3u);
+}
+
 // Point 2: the audit puts the one real problem first, and the uncovered patterns in one finding with one hint.
 TEST(FirstHourE2E, Point2TheAuditPutsTheRealProblemFirstAndUncoveredPatternsInOneFinding) {
   GitRepo repo;
@@ -195,6 +241,34 @@ TEST(FirstHourE2E, Point6TheSummaryNamesWhatWasSkippedAndWhy) {
   run = run_keyward({"scan", "--no-ignore", "."}, in_dir(repo.path()));  // as the summary says
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_NE(run.out.find(".env:1:17: mistral-api-key"), std::string::npos) << run.out;
+}
+
+// Point 7: baseline paths are from the top of the repository, so a baseline matches from any directory.
+TEST(FirstHourE2E, Point7ABaselineMatchesFromASubdirectory) {
+  GitRepo repo;
+  repo.write("tests/fixture.env", "MISTRAL_API_KEY=" + fake_token(701) + "\n");
+  repo.write("src/settings.env", "MISTRAL_API_KEY=" + fake_token(702) + "\n");
+  repo.git({"add", "."});
+  repo.commit("fixtures");
+  auto run = run_keyward({"baseline", "-o", ".keyward-baseline.json"}, in_dir(repo.path()));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+
+  run = run_keyward({"scan", "--baseline", "../.keyward-baseline.json"}, in_dir(repo.path() + "/tests"));
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.err.find("1 baselined"), std::string::npos) << run.err;
+  run = run_keyward({"scan", "--baseline", "../.keyward-baseline.json", "../src"}, in_dir(repo.path() + "/tests"));
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  run = run_keyward({"scan", "--baseline", repo.path() + "/.keyward-baseline.json", repo.path()}, in_dir("/"));
+  EXPECT_EQ(run.exit_code, 0) << "from outside, by absolute paths: " << run.out << run.err;
+
+  run = run_keyward({"baseline", "-o", "sub.json"}, in_dir(repo.path() + "/tests"));  // made in a subdirectory
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(nlohmann::json::parse(read_file(repo.path() + "/tests/sub.json"))["findings"][0]["path"],
+            "tests/fixture.env");
+  run = run_keyward({"git", "--no-progress", "--baseline", "tests/sub.json"}, in_dir(repo.path()));
+  EXPECT_EQ(run.exit_code, 1) << run.err;  // the history holds src/settings.env too: that one is not baselined
+  EXPECT_EQ(run.out.find("tests/fixture.env"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("src/settings.env"), std::string::npos) << run.out;
 }
 
 // Point 8: a path that is not there is an error that says so, before any work; where git is needed and missing,
