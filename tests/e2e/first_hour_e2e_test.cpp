@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -31,6 +34,17 @@ ProcessOptions in_dir(const std::string& cwd, const std::string& input = "") {
   options.cwd = cwd;
   options.stdin_bytes = input;
   return options;
+}
+
+std::string readme() { return read_file(std::string(KEYWARD_SOURCE_DIR) + "/README.md"); }
+
+// The fenced block right after `marker` in README.md ("" when there is none).
+std::string readme_block(const std::string& marker) {
+  const std::string text = readme();
+  const auto at = text.find(marker);
+  if (at == std::string::npos) return "";
+  const auto start = text.find('\n', text.find("```", at)) + 1;
+  return text.substr(start, text.find("\n```", start) + 1 - start);
 }
 
 // A made-up PEM private key: the shape the private-key rules look for, random base64, never a real key.
@@ -322,6 +336,119 @@ TEST(FirstHourE2E, Point9AuditPatternFindingsPointAtGitignoreInSarifAndAnnotatio
   EXPECT_EQ(lines_in(run.out), 1u) << run.out;
   EXPECT_TRUE(run.out.starts_with("::notice file=.gitignore,title=keyward%3A sensitive-pattern-uncovered::"))
       << run.out;
+}
+
+// The keys of a JSON document, as paths ("stats.skipped.binary"); an array stands for its first element.
+void collect_keys(const nlohmann::json& value, const std::string& prefix, std::set<std::string>& out) {
+  if (value.is_array() && !value.empty()) collect_keys(value[0], prefix + "[]", out);
+  if (!value.is_object()) return;
+  for (const auto& [key, child] : value.items()) {
+    out.insert(prefix + key);
+    collect_keys(child, prefix + key + ".", out);
+  }
+}
+
+// Point 10: the smaller things.
+TEST(FirstHourE2E, Point10EmptyInputPolicyWithoutFilterOneFileAndWhatTheReadmeSays) {
+  TempDir dir;
+  auto run = run_keyward({"filter"}, in_dir(dir.path()));  // empty standard input
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.out, "");
+  EXPECT_EQ(run.err,
+            "keyward: error: standard input is empty: nothing to screen (pipe a request or text into `keyward "
+            "filter`)\n");
+
+  dir.write("policy.toml", "secret = \"redact\"\n");  // the table forgotten: no policy at all
+  run = run_keyward({"filter", "--input", "text", "--policy", "policy.toml"}, in_dir(dir.path(), "hello\n"));
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err,
+            "keyward: error: policy.toml: no [filter] table: a policy file sets the policy in one, as .keyward.toml "
+            "does\n");
+
+  dir.write("one.txt", "hello\n");
+  run = run_keyward({"scan", "one.txt"}, in_dir(dir.path()));
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(run.err.starts_with("keyward: 1 file, 6 B, ")) << run.err;
+
+  // Reserved documentation domains pass the filter, and the README says so.
+  run = run_keyward({"filter", "--input", "text"}, in_dir(dir.path(), "mail jane.doe@example.com\n"));
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "mail jane.doe@example.com\n");
+  const std::string text = readme();
+  EXPECT_NE(text.find("so `jane.doe@example.com` is not redacted"), std::string::npos);
+  EXPECT_NE(text.find("`example.org`"), std::string::npos);
+  // The README says where a baseline comes from for the hook, and for scan and git.
+  EXPECT_NE(text.find("`scan` and `git` use a baseline only when `--baseline FILE` names one"), std::string::npos);
+  EXPECT_NE(text.find("the\npre-commit hook passes `--baseline .keyward-baseline.json` itself"), std::string::npos);
+
+  // The README's JSON example has every field a real report has.
+  dir.write(".env", "DEBUG=1\nMISTRAL_API_KEY=" + fake_token(1001) + "\n");
+  ASSERT_EQ(run_keyward({"baseline", "-o", "b.json", "."}, in_dir(dir.path())).exit_code, 0);
+  dir.write(".env", "DEBUG=1\nMISTRAL_API_KEY=" + fake_token(1001) + "\nMISTRAL_API_KEY=" + fake_token(1002) + "\n");
+  run = run_keyward({"scan", "--format", "json", "--baseline", "b.json", "."}, in_dir(dir.path()));
+  ASSERT_EQ(run.exit_code, 1) << run.err;
+  std::set<std::string> real, documented;
+  collect_keys(nlohmann::json::parse(run.out), "", real);
+  const std::string json_section = text.substr(text.find("## The JSON report"));
+  const auto start = json_section.find("```json\n") + 8;
+  collect_keys(nlohmann::json::parse(json_section.substr(start, json_section.find("\n```", start) - start)), "",
+               documented);
+  for (const auto& key : real) EXPECT_TRUE(documented.contains(key)) << "the README's JSON example lacks " << key;
+}
+
+// Must show 2: the README's hook-and-baseline walkthrough, each line run as the README words it, in a repository
+// set up as its text says; each line's comment says how it ends ("blocked", "(exit 1)", else exit 0).
+TEST(FirstHourE2E, TheReadmesHookAndBaselineWalkthroughRunsAsWritten) {
+  const std::string block = readme_block("<!-- hook-baseline-walkthrough -->");
+  ASSERT_FALSE(block.empty()) << "README.md has no walkthrough";
+  TempDir dir;
+  const std::string repo = dir / "repo";
+  // keyward on PATH, as an installed one would be; git with a fixed identity and nothing from the machine.
+  std::filesystem::create_directories(dir / "bin");
+  std::filesystem::create_symlink(KEYWARD_BINARY, dir / "bin/keyward");
+  ProcessOptions options = in_dir(repo);
+  options.env = {"PATH=" + dir / "bin" + ":/usr/bin:/bin",
+                 "HOME=" + dir.path(),
+                 "XDG_CONFIG_HOME=" + dir / "config",
+                 "GIT_CONFIG_NOSYSTEM=1",
+                 "GIT_AUTHOR_NAME=Ada Tester",
+                 "GIT_AUTHOR_EMAIL=ada@example.com",
+                 "GIT_COMMITTER_NAME=Ada Tester",
+                 "GIT_COMMITTER_EMAIL=ada@example.com"};
+  const auto sh = [&](const std::string& line) { return run_process({"/bin/sh", "-c", line}, options); };
+  std::filesystem::create_directories(repo);
+  ASSERT_EQ(sh("git init -q -b main && echo 'print(1)' > app.py && git add app.py && git commit -q -m init").exit_code,
+            0);
+  // "a test fixture, tests/fixtures/chat.json, with a made-up Mistral key in it, and a real private key,
+  // deploy/server.key, that nobody has added to git or to .gitignore yet"
+  dir.write("repo/tests/fixtures/chat.json",
+            "{\"model\": \"mistral-small-latest\", \"api_key\": \"" + fake_token(2201) + "\"}\n");
+  dir.write("repo/deploy/server.key", fake_private_key(22));
+
+  std::istringstream lines(block);
+  std::vector<std::string> said;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty()) continue;
+    const auto hash = line.find("  #");
+    const std::string comment = hash == std::string::npos ? "" : line.substr(line.find_first_not_of(" #", hash));
+    const auto run = sh(line);
+    said.push_back(run.out + run.err);
+    if (comment.starts_with("blocked")) {
+      EXPECT_NE(run.exit_code, 0) << line << "\n" << said.back();
+    } else if (comment.starts_with("(exit ")) {
+      EXPECT_EQ(run.exit_code, comment[6] - '0') << line << "\n" << said.back();
+    } else {
+      EXPECT_EQ(run.exit_code, 0) << line << "\n" << said.back();
+    }
+  }
+  ASSERT_EQ(said.size(), 8u) << block;
+  EXPECT_NE(said[2].find("tests/fixtures/chat.json:1:"), std::string::npos) << said[2];
+  EXPECT_NE(said[2].find("mistral-api-key [critical]"), std::string::npos) << said[2];
+  EXPECT_NE(said[3].find("deploy/server.key:2:1 private-key-pkcs8"), std::string::npos) << said[3];
+  EXPECT_NE(said[7].find("deploy/server.key: sensitive-file-staged [critical]"), std::string::npos) << said[7];
+  EXPECT_NE(said[7].find("deploy/server.key:2:1: private-key-pkcs8 [critical]"), std::string::npos) << said[7];
+  const auto committed = sh("git ls-tree -r --name-only HEAD");
+  EXPECT_EQ(committed.out, ".keyward-baseline.json\napp.py\ntests/fixtures/chat.json\n");
 }
 
 }  // namespace
