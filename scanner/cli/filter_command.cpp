@@ -48,6 +48,7 @@ Expected<filter::Policy> resolve_policy(const FilterOptions& options, const std:
 std::string text_hint(const Error& error, std::string_view input) {
   if (!error.message.starts_with("invalid JSON")) return "";
   const auto first = input.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return "";
   return fmt::format(
       " (the input starts with '{}', so it was read as a JSON request; `--input text` screens plain text)",
       input[first]);

@@ -113,7 +113,8 @@ void write_text(const Report& report, std::ostream& out, Color color) {
 
 std::string summary_line(const Report& report) {
   const auto& st = report.stats;
-  std::string line = st.commits > 0 ? fmt::format("keyward: {} commits, ", st.commits) : std::string("keyward: ");
+  std::string line = "keyward: ";
+  if (st.commits > 0) line += counted(st.commits, "commit", "commits") + ", ";
   const std::uint64_t warnings = std::min<std::uint64_t>(st.warnings, report.findings.size());
   line += fmt::format("{}, {}, {:.2f} s, {}", counted(st.files, "file", "files"), human_bytes(st.bytes), st.seconds,
                       counted(report.findings.size() - warnings, "finding", "findings"));
