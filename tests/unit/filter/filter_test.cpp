@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <stdexcept>
 #include <thread>
 
 #include "tests/e2e/fixtures.h"
