@@ -59,8 +59,11 @@ suite() {
 benchmark() {
   [[ -d "$corpus" ]] || die "no corpus at $corpus (run bench/make-corpus.sh first)"
   [[ -x "$hs_binary" ]] || die "no Hyperscan keyward at $hs_binary (build it first)"
-  ldd "$hs_binary" | grep -q "libhs.so.5 => /usr/lib/" || die "$hs_binary does not load the system's Hyperscan"
-  command -v rg >/dev/null || die "ripgrep is needed (apt-get install ripgrep)"
+  ldd "$hs_binary" | grep -qE "libhs.so.5 => /(usr/)?lib/" || die "$hs_binary does not load the system's Hyperscan"
+  if ! command -v rg >/dev/null || [[ ! -x /usr/bin/time ]]; then  # as bench/run.sh does
+    log "installing ripgrep and time"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ripgrep time >/dev/null
+  fi
   local times
   times="$(mktemp)"
   # One run: prints its wall seconds. Exit 1 (findings) is the corpus's normal answer.
