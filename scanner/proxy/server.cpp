@@ -196,6 +196,9 @@ class Session : public std::enable_shared_from_this<Session> {
       });
       return;
     }
+    // The head goes out with the first piece of the body when that came with it (one write, not two); alone when
+    // the body is not there yet (a model thinking before its first event), so the client has it at once.
+    if (exchange_->body_buffered()) return relay();
     http::async_write_header(stream_, *serializer_,
                              [self = shared_from_this()](const beast::error_code& ec, std::size_t) {
                                if (ec) return self->abort();

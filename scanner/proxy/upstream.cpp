@@ -29,10 +29,11 @@ using tcp = net::ip::tcp;
 using PlainStream = beast::tcp_stream;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
-constexpr std::size_t kChunkBytes = 64 * 1024;             // one read of a response body
-constexpr std::size_t kMaxIdleConnections = 256;           // kept alive per thread
-constexpr auto kMaxIdleTime = std::chrono::seconds(30);    // then a server may have closed it: not reused
-constexpr std::uint32_t kResponseHeaderLimit = 64 * 1024;  // bytes of a response's head
+constexpr std::size_t kChunkBytes = 64 * 1024;              // one read of a response body
+constexpr std::size_t kMaxIdleConnections = 256;            // kept alive per thread
+constexpr auto kMaxIdleTime = std::chrono::seconds(30);     // then a server may have closed it: not reused
+constexpr auto kTrustedIdleTime = std::chrono::seconds(1);  // no server closes a connection idle for less
+constexpr std::uint32_t kResponseHeaderLimit = 64 * 1024;   // bytes of a response's head
 
 struct Connection {
   explicit Connection(net::io_context& io) : stream(std::in_place_type<PlainStream>, io) {}
@@ -50,9 +51,13 @@ beast::tcp_stream& lowest(Connection& connection) {
 bool is_tls(const Connection& connection) { return std::holds_alternative<TlsStream>(connection.stream); }
 
 // An idle connection the server has closed (end of file) or written to unasked (plain HTTP has nothing to say
-// between responses; TLS may send session tickets) is not reused. Looked at without blocking.
+// between responses; TLS may send session tickets) is not reused. Looked at without blocking, unless it was in use
+// a moment ago: servers close kept-alive connections after seconds of silence, and announce any other close with
+// `Connection: close` (such a connection never comes back to the pool).
 bool still_open(Connection& connection) {
-  if (std::chrono::steady_clock::now() - connection.idle_since > kMaxIdleTime) return false;
+  const auto idle = std::chrono::steady_clock::now() - connection.idle_since;
+  if (idle > kMaxIdleTime) return false;
+  if (idle < kTrustedIdleTime) return true;  // under load, a system call a request saved
   char byte = 0;
   const ssize_t got = recv(lowest(connection).socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
   if (got == 0) return false;
@@ -83,7 +88,7 @@ struct Exchange::State : std::enable_shared_from_this<Exchange::State> {
   std::unique_ptr<Connection> connection;
   http::request<http::string_body> request;
   std::optional<http::response_parser<http::buffer_body>> parser;
-  std::unique_ptr<char[]> chunk = std::make_unique<char[]>(kChunkBytes);
+  std::unique_ptr<char[]> chunk = std::make_unique_for_overwrite<char[]>(kChunkBytes);
   HeadHandler on_head;
   bool head_only = false;  // a HEAD request: the response has no body whatever its head says
   bool reused = false;     // the connection served an earlier request
@@ -224,6 +229,8 @@ struct Exchange::State : std::enable_shared_from_this<Exchange::State> {
     handler(&error, nullptr);
   }
 
+  bool body_buffered() const { return parser && (parser->is_done() || (connection && connection->buffer.size() > 0)); }
+
   void read_body(BodyHandler handler) {
     if (abandoned || !connection || !parser) {
       const UpstreamError error{.failure = UpstreamFailure::kBroken, .message = "the upstream connection is closed"};
@@ -292,6 +299,8 @@ Exchange::Exchange(std::shared_ptr<State> state) : state_(std::move(state)) {}
 void Exchange::read_body(BodyHandler handler) { state_->read_body(std::move(handler)); }
 
 void Exchange::abandon() { state_->abandon(); }
+
+bool Exchange::body_buffered() const { return state_->body_buffered(); }
 
 Upstream::Upstream(std::shared_ptr<State> state) : state_(std::move(state)) {}
 Upstream::Upstream(Upstream&&) noexcept = default;

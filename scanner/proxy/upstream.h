@@ -72,6 +72,8 @@ using BodyHandler = std::function<void(const UpstreamError* error, std::string_v
 class Exchange {
  public:
   void read_body(BodyHandler handler);
+  // True when read_body would not wait: a piece of the body (or its end) has come with the head.
+  bool body_buffered() const;
   // The client is gone or failed: the connection is closed, never reused; pending handlers are called with errors.
   void abandon();
 
