@@ -160,7 +160,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_head(const UpstreamError* error, const ResponseHead* head) {
-    if (closed_) return;
+    if (closed_) return abort();  // the client went away meanwhile: the upstream connection is not reused
     if (error != nullptr) {
       exchange_.reset();
       const bool timeout = error->failure == UpstreamFailure::kTimeout;
