@@ -3,7 +3,9 @@
 // Knows nothing of terminals or exit codes: only main turns outcomes into those.
 #pragma once
 
+#include <cctype>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <tl/expected.hpp>
@@ -24,6 +26,13 @@ inline tl::unexpected<Error> fail(const std::vector<std::string>& problems) {
   std::string message;
   for (const auto& p : problems) message += (message.empty() ? "" : "\n") + p;
   return fail(std::move(message));
+}
+
+// What an errno value means, starting lower-case to follow a colon: "no such file or directory".
+inline std::string errno_text(int error_number) {
+  std::string text = std::generic_category().message(error_number);
+  if (!text.empty()) text.front() = static_cast<char>(std::tolower(static_cast<unsigned char>(text.front())));
+  return text;
 }
 
 // A problem with one input (a file, a blob): the scan reports it and goes on.

@@ -297,18 +297,23 @@ report::Report scan_git(const engine::RuleSet& rules, const sources::GitPlan& pl
   std::vector<WorkerState> workers(static_cast<std::size_t>(threads));
 
   // Blobs stored in packs are decoded a delta tree at a time (each chain applied once, in pack order); the rest,
-  // one item at a time.
-  std::vector<sources::ObjectId> wanted;
-  std::vector<std::size_t> wanted_item;
-  for (std::size_t i = 0; i < plan.items.size(); ++i) {
-    if (plan.items[i].blob && !plan.items[i].bytes && plan.items[i].disk_path.empty()) {
-      wanted.push_back(*plan.items[i].blob);
-      wanted_item.push_back(i);
+  // one item at a time. A history's plan comes with that read planned already.
+  std::vector<std::size_t> wanted_item = plan.blob_read_items;
+  sources::PackReadPlan own_reads;
+  if (!plan.blob_reads) {
+    std::vector<sources::ObjectId> wanted;
+    wanted_item.clear();
+    for (std::size_t i = 0; i < plan.items.size(); ++i) {
+      if (plan.items[i].blob && !plan.items[i].bytes && plan.items[i].disk_path.empty()) {
+        wanted.push_back(*plan.items[i].blob);
+        wanted_item.push_back(i);
+      }
     }
+    if (plan.packs) own_reads = plan.packs->plan(wanted);
   }
-  const sources::PackReadPlan packed = plan.packs ? plan.packs->plan(wanted) : sources::PackReadPlan{};
+  const sources::PackReadPlan& packed = plan.blob_reads ? *plan.blob_reads : own_reads;
   std::vector<bool> in_pack(plan.items.size(), false);
-  for (std::size_t w = 0; w < wanted.size(); ++w) in_pack[wanted_item[w]] = true;
+  for (const std::size_t i : wanted_item) in_pack[i] = true;
   for (const std::size_t w : packed.unplanned) in_pack[wanted_item[w]] = false;
   std::vector<std::size_t> singles;
   for (std::size_t i = 0; i < plan.items.size(); ++i) {

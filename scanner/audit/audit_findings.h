@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "scanner/audit/sensitive_paths.h"
 #include "scanner/report/report.h"
@@ -20,5 +21,9 @@ bool blocks(const report::Finding& finding);
 
 report::Finding make_finding(const char* rule_id, const SensitivePath& entry, std::string path,
                              engine::Severity severity, std::string message);
+
+// The one kRuleUncovered finding: about the root .gitignore (the file to change, which reports can point at),
+// listing the patterns no ignore rule covers in its message.
+report::Finding uncovered_finding(const std::vector<std::string>& patterns);
 
 }  // namespace keyward::audit

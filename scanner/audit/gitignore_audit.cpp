@@ -218,7 +218,8 @@ struct Auditor {
     }
   }
 
-  // Each pattern (of an entry without a content condition) whose probe path git would not ignore at the root.
+  // Each pattern (of an entry without a content condition) whose probe path git would not ignore at the root;
+  // together one finding about the root .gitignore, which is where they go.
   void audit_patterns() {
     for (const auto& entry : list) {
       if (!entry.content.empty()) continue;  // such a file is fine to commit without a token
@@ -229,12 +230,9 @@ struct Auditor {
         if (ignore.ignored(probe, directory ? sources::PathKind::kDirectory : sources::PathKind::kFile)) continue;
         result.uncovered.push_back(pattern);
         keep_templates(entry, pattern);
-        add(make_finding(kRuleUncovered, entry, pattern, engine::Severity::kLow,
-                         fmt::format("no ignore rule covers this pattern (git would not ignore {}{} at the repository "
-                                     "root); `keyward audit --fix` adds it to .gitignore",
-                                     probe, directory ? "/" : "")));
       }
     }
+    if (!result.uncovered.empty()) add(uncovered_finding(result.uncovered));
   }
 };
 

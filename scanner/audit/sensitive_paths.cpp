@@ -1,6 +1,7 @@
 #include "scanner/audit/sensitive_paths.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -20,22 +21,34 @@ const std::set<std::string> kEntryKeys = {"id",      "description", "patterns", 
                                           "content", "examples",    "negative_examples"};
 const std::set<std::string> kAuditKeys = {"paths", "disabled"};
 
-std::string line_of(const toml::node& node) { return fmt::format("line {}", node.source().begin.line); }
+// Problems of one entry (or of a table's own keys), each as "FILE:LINE: ENTRY: what", LINE being that of the key
+// at fault or else the entry's.
+struct Problems {
+  std::string file;
+  std::string entry;  // empty for a table's own keys
+  std::uint32_t line = 1;
+  std::vector<std::string>& out;
+  void add(const std::string& message) { add_at(line, message); }
+  void add(const toml::node& node, const std::string& message) { add_at(node.source().begin.line, message); }
+  void add_at(std::uint32_t at, const std::string& message) {
+    out.push_back(entry.empty() ? fmt::format("{}:{}: {}", file, at, message)
+                                : fmt::format("{}:{}: {}: {}", file, at, entry, message));
+  }
+};
 
-std::vector<std::string> strings(const toml::node* node, const std::string& where, const char* key,
-                                 std::vector<std::string>& errors) {
+std::vector<std::string> strings(const toml::node* node, const char* key, Problems& problems) {
   std::vector<std::string> out;
   if (node == nullptr) return out;
   const auto* array = node->as_array();
   if (array == nullptr) {
-    errors.push_back(fmt::format("{}: {} must be an array of strings ({})", where, key, line_of(*node)));
+    problems.add(*node, fmt::format("{} must be an array of strings", key));
     return out;
   }
   for (const auto& item : *array) {
     if (const auto* s = item.as_string()) {
       out.push_back(s->get());
     } else {
-      errors.push_back(fmt::format("{}: {} must hold only strings ({})", where, key, line_of(item)));
+      problems.add(item, fmt::format("{} must hold only strings", key));
     }
   }
   return out;
@@ -53,30 +66,31 @@ std::optional<SensitivePath> parse_entry(const toml::table& table, const std::st
   SensitivePath entry;
   entry.source = name;
   entry.id = table["id"].value_or(std::string());
-  const std::string where = fmt::format("{}: {}", name, entry.id.empty() ? fmt::format("paths[{}]", index) : entry.id);
-  if (!valid_id(entry.id)) errors.push_back(fmt::format("{}: id must be [a-z0-9-]+", where));
+  Problems problems{.file = name,
+                    .entry = entry.id.empty() ? fmt::format("paths[{}]", index) : entry.id,
+                    .line = table.source().begin.line,
+                    .out = errors};
+  if (!valid_id(entry.id)) problems.add("id must be [a-z0-9-]+");
   for (const auto& [key, value] : table) {
-    if (!kEntryKeys.contains(std::string(key.str()))) {
-      errors.push_back(fmt::format("{}: unknown key '{}' ({})", where, key.str(), line_of(value)));
-    }
+    if (!kEntryKeys.contains(std::string(key.str()))) problems.add(value, fmt::format("unknown key '{}'", key.str()));
   }
   entry.description = table["description"].value_or(std::string());
-  if (entry.description.empty()) errors.push_back(fmt::format("{}: description is required", where));
-  entry.patterns = strings(table.get("patterns"), where, "patterns", errors);
-  entry.except = strings(table.get("except"), where, "except", errors);
-  entry.content = strings(table.get("content"), where, "content", errors);
-  entry.examples = strings(table.get("examples"), where, "examples", errors);
-  entry.negative_examples = strings(table.get("negative_examples"), where, "negative_examples", errors);
-  if (entry.patterns.empty()) errors.push_back(fmt::format("{}: patterns must not be empty", where));
+  if (entry.description.empty()) problems.add("description is required");
+  entry.patterns = strings(table.get("patterns"), "patterns", problems);
+  entry.except = strings(table.get("except"), "except", problems);
+  entry.content = strings(table.get("content"), "content", problems);
+  entry.examples = strings(table.get("examples"), "examples", problems);
+  entry.negative_examples = strings(table.get("negative_examples"), "negative_examples", problems);
+  if (entry.patterns.empty()) problems.add("patterns must not be empty");
   for (const auto& pattern : entry.patterns) {
     // A negation would un-ignore files once --fix appends it; an empty pattern would match nothing.
     if (pattern.empty() || pattern.front() == '!' || pattern.front() == '#' || probe_path(pattern).empty()) {
-      errors.push_back(fmt::format("{}: '{}' is not a usable pattern", where, pattern));
+      problems.add(*table.get("patterns"), fmt::format("'{}' is not a usable pattern", pattern));
     }
   }
   for (const auto& regex : entry.content) {
     const RE2 re(regex, RE2::Quiet);
-    if (!re.ok()) errors.push_back(fmt::format("{}: content regex '{}': {}", where, regex, re.error()));
+    if (!re.ok()) problems.add(*table.get("content"), fmt::format("content regex '{}': {}", regex, re.error()));
   }
   if (errors.size() != errors_before) return std::nullopt;
   return entry;
@@ -85,15 +99,16 @@ std::optional<SensitivePath> parse_entry(const toml::table& table, const std::st
 void parse_entries(const toml::node* node, const std::string& name, const char* key, SensitivePaths& out,
                    std::vector<std::string>& errors) {
   if (node == nullptr) return;
+  Problems problems{.file = name, .entry = {}, .line = 1, .out = errors};
   const auto* array = node->as_array();
   if (array == nullptr) {
-    errors.push_back(fmt::format("{}: {} must be an array of tables", name, key));
+    problems.add(*node, fmt::format("{} must be an array of tables", key));
     return;
   }
   for (std::size_t i = 0; i < array->size(); ++i) {
     const auto* table = (*array)[i].as_table();
     if (table == nullptr) {
-      errors.push_back(fmt::format("{}: {}[{}] is not a table", name, key, i));
+      problems.add((*array)[i], fmt::format("{}[{}] is not a table", key, i));
       continue;
     }
     if (auto entry = parse_entry(*table, name, i, errors)) out.push_back(std::move(*entry));
@@ -116,7 +131,7 @@ Expected<SensitivePaths> parse_sensitive_paths(std::string_view text, const std:
   std::vector<std::string> errors;
   for (const auto& [key, value] : *document) {
     if (key.str() != "paths") {
-      errors.push_back(fmt::format("{}: unknown top-level key '{}' ({})", name, key.str(), line_of(value)));
+      errors.push_back(fmt::format("{}:{}: unknown top-level key '{}'", name, value.source().begin.line, key.str()));
     }
   }
   SensitivePaths list;
@@ -148,20 +163,25 @@ Expected<SensitivePaths> load_sensitive_paths(const std::optional<std::string>& 
   const toml::node* audit = document->get("audit");
   if (audit == nullptr) return all;
   const auto* table = audit->as_table();
-  if (table == nullptr) return fail(fmt::format("{}: audit must be a table ([audit])", *config_path));
   std::vector<std::string> errors;
+  Problems problems{.file = *config_path, .entry = {}, .line = 1, .out = errors};
+  if (table == nullptr) {
+    problems.add(*audit, "audit must be a table ([audit])");
+    return fail(errors);
+  }
   for (const auto& [key, value] : *table) {
     if (!kAuditKeys.contains(std::string(key.str()))) {
-      errors.push_back(fmt::format("{}: unknown key 'audit.{}' ({})", *config_path, key.str(), line_of(value)));
+      problems.add(value, fmt::format("unknown key 'audit.{}'", key.str()));
     }
   }
-  const auto disabled = strings(table->get("disabled"), *config_path, "audit.disabled", errors);
+  const auto disabled = strings(table->get("disabled"), "audit.disabled", problems);
   SensitivePaths extra;
   parse_entries(table->get("paths"), *config_path, "audit.paths", extra, errors);
-  for (const auto& id : disabled) {
-    const auto known = [&](const SensitivePath& e) { return e.id == id; };
+  for (std::size_t i = 0; i < disabled.size(); ++i) {
+    const auto known = [&](const SensitivePath& e) { return e.id == disabled[i]; };
     if (std::none_of(all->begin(), all->end(), known) && std::none_of(extra.begin(), extra.end(), known)) {
-      errors.push_back(fmt::format("{}: audit.disabled names an unknown entry '{}'", *config_path, id));
+      problems.add(*table->get("disabled")->as_array()->get(i),
+                   fmt::format("audit.disabled names an unknown entry '{}'", disabled[i]));
     }
   }
   if (!errors.empty()) return fail(errors);

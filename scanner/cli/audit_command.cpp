@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 
@@ -14,6 +15,8 @@
 #include "scanner/audit/gitignore_audit.h"
 #include "scanner/audit/gitignore_fix.h"
 #include "scanner/cli/commands.h"
+#include "scanner/cli/config_check.h"
+#include "scanner/cli/path_checks.h"
 #include "scanner/cli/report_output.h"
 #include "scanner/cli/rule_loading.h"
 
@@ -68,6 +71,17 @@ void add_audit_command(CLI::App& app, AuditOptions& options) {
 }
 
 int run_audit(const AuditOptions& options) {
+  if (auto ok = check_repository(options.repository); !ok) {
+    print_error(ok.error().message);
+    return kExitError;
+  }
+  if (auto ok = check_output_path(options.report_options.report_path, "report"); !ok) {
+    print_error(ok.error().message);
+    return kExitError;
+  }
+  if (!config_is_sound(options.config ? options.config : config::discover_config(options.repository))) {
+    return kExitError;
+  }
   auto list = load_sensitive_paths(options.config, options.repository);
   if (!list) {
     print_error(list.error().message);
@@ -87,8 +101,12 @@ int run_audit(const AuditOptions& options) {
       return kExitError;
     }
   }
-  const bool blocking = std::any_of(result->report.findings.begin(), result->report.findings.end(), audit::blocks);
-  const int code = finish_report(result->report, options.report_options);
+  const auto& findings = result->report.findings;
+  const bool blocking = std::any_of(findings.begin(), findings.end(), audit::blocks);
+  result->report.stats.warnings =
+      static_cast<std::uint64_t>(std::count_if(findings.begin(), findings.end(), std::not_fn(audit::blocks)));
+  const int code =
+      finish_report(result->report, options.report_options, std::nullopt, StaleNote::kShow, report::Order::kBySeverity);
   return code == kExitFindings && !blocking ? kExitClean : code;  // uncovered patterns alone are warnings
 }
 

@@ -48,6 +48,7 @@ struct ScanOptions {
 struct BaselineOptions {
   ScanOptions scan;
   std::optional<std::string> output;
+  bool include_untracked = false;  // also record what must be fixed rather than baselined (audit/baseline_guard.h)
 };
 
 struct GitOptions {

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "scanner/cli/commands.h"
+#include "scanner/cli/config_check.h"
 #include "scanner/config/config.h"
 #include "scanner/filter/filter.h"
 #include "scanner/filter/json_text.h"
@@ -37,9 +38,20 @@ Expected<std::string> read_input(std::uint64_t max_bytes) {
 
 // The policy: --policy FILE, else the [filter] table of the config file, else the defaults.
 Expected<filter::Policy> resolve_policy(const FilterOptions& options, const std::optional<std::string>& config) {
-  if (options.policy) return filter::load_policy(*options.policy);
+  if (options.policy) return filter::load_policy(*options.policy, filter::FilterTable::kRequired);
   if (config) return filter::load_policy(*config);
   return filter::Policy{};
+}
+
+// Text that happens to start with '[' or '{' ("[URGENT] ...") was taken for a JSON request: say how to send it as
+// text.
+std::string text_hint(const Error& error, std::string_view input) {
+  if (!error.message.starts_with("invalid JSON")) return "";
+  const auto first = input.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return "";
+  return fmt::format(
+      " (the input starts with '{}', so it was read as a JSON request; `--input text` screens plain text)",
+      input[first]);
 }
 
 std::string blocked_line(const filter::Screening& screening) {
@@ -87,6 +99,7 @@ void add_filter_command(CLI::App& app, FilterOptions& options) {
 
 int run_filter(const FilterOptions& options) {
   const auto config = options.config ? options.config : config::discover_config(".");
+  if (!config_is_sound(config, options.rules, ConfigNotes::kHide)) return kExitError;
   auto policy = resolve_policy(options, config);
   if (!policy) {
     print_error(policy.error().message);
@@ -95,6 +108,10 @@ int run_filter(const FilterOptions& options) {
   auto input = read_input(policy->max_input_bytes);
   if (!input) {
     print_error(input.error().message);
+    return kExitError;
+  }
+  if (input->empty()) {  // a pipe that lost its producer, not a request: nothing was screened, so nothing passes
+    print_error("standard input is empty: nothing to screen (pipe a request or text into `keyward filter`)");
     return kExitError;
   }
   auto rules = filter::load_filter_rules(config, options.rules, policy->default_regions);
@@ -110,7 +127,7 @@ int run_filter(const FilterOptions& options) {
   const bool json = options.input == "json" || (options.input == "auto" && filter::looks_like_json(*input));
   auto screening = json ? built->screen_request(*input) : built->screen(*input);
   if (!screening) {
-    print_error(screening.error().message);
+    print_error(screening.error().message + (options.input == "auto" ? text_hint(screening.error(), *input) : ""));
     return kExitError;
   }
   if (options.audit_log) {

@@ -8,6 +8,7 @@
 
 #include "scanner/audit/staged_files.h"
 #include "scanner/cli/commands.h"
+#include "scanner/cli/path_checks.h"
 #include "scanner/cli/progress_line.h"
 #include "scanner/cli/report_output.h"
 #include "scanner/cli/rule_loading.h"
@@ -54,6 +55,10 @@ void add_git_command(CLI::App& app, GitOptions& options) {
 }
 
 int run_git(const GitOptions& options) {
+  if (auto ok = check_repository(options.repository); !ok) {
+    print_error(ok.error().message);
+    return kExitError;
+  }
   sources::GitOptions git{.mode = options.staged           ? sources::GitMode::kStaged
                                   : options.uncommitted    ? sources::GitMode::kUncommitted
                                   : !options.range.empty() ? sources::GitMode::kRange

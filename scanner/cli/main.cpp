@@ -1,10 +1,13 @@
 // keyward's entry point: parse the command line, call one command, turn its outcome into an exit code.
 #include <csignal>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "scanner/cli/commands.h"
+#include "scanner/cli/parse_errors.h"
 #include "scanner/sources/git.h"
 
 namespace {
@@ -48,8 +51,7 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    print_error(e.what());
-    std::cerr << "Run 'keyward --help' for usage.\n";
+    print_error(parse_error_line(app, std::vector<std::string>(argv + 1, argv + argc), e));
     return kExitError;
   }
 

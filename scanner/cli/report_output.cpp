@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -11,6 +12,8 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "scanner/cli/config_check.h"
+#include "scanner/cli/path_checks.h"
 #include "scanner/config/config.h"
 #include "scanner/config/scan_settings.h"
 #include "scanner/engine/decode.h"
@@ -62,7 +65,7 @@ bool write_report(const report::Report& report, const ReportOptions& options) {
   if (!options.report_path) return write(std::cout);
   std::ofstream file(*options.report_path, std::ios::binary | std::ios::trunc);
   if (!file || !write(file)) {
-    print_error(fmt::format("cannot write report to {}", *options.report_path));
+    print_error(fmt::format("cannot write report to {}: {}", *options.report_path, errno_text(errno)));
     return false;
   }
   return true;
@@ -90,6 +93,10 @@ void add_report_options(CLI::App& cmd, ReportOptions& options) {
 Expected<ReportOptions> resolve_report_options(ReportOptions options, const RuleOptions& rule_options,
                                                const std::string& first_path) {
   const auto config_path = rule_options.config ? rule_options.config : config::discover_config(first_path);
+  if (auto ok = check_output_path(options.report_path, "report"); !ok) return tl::unexpected(ok.error());
+  auto notes = check_config(config_path, rule_options.rules);
+  if (!notes) return tl::unexpected(notes.error());
+  for (const auto& note : *notes) std::cerr << "keyward: note: " << note << '\n';
   auto settings = config::load_scan_settings(config_path);
   if (!settings) return tl::unexpected(settings.error());
   if (!options.max_file_size) options.max_file_size = settings->max_file_bytes.value_or(kDefaultMaxFileBytes);
@@ -107,7 +114,7 @@ Expected<std::optional<config::Baseline>> load_baseline(const ReportOptions& opt
 }
 
 int finish_report(report::Report& report, const ReportOptions& options, const std::optional<config::Baseline>& baseline,
-                  StaleNote stale_note) {
+                  StaleNote stale_note, report::Order order) {
   if (baseline) {
     const auto outcome = config::apply_baseline(*baseline, report);
     report.stats.baseline = {.used = true, .hidden = outcome.hidden, .stale = outcome.stale.size()};
@@ -118,7 +125,7 @@ int finish_report(report::Report& report, const ReportOptions& options, const st
           outcome.stale.size(), outcome.stale.size() == 1 ? "y" : "ies", *options.baseline);
     }
   }
-  report::finalize(report, options.no_redact ? report::Redaction::kShow : report::Redaction::kRedact);
+  report::finalize(report, options.no_redact ? report::Redaction::kShow : report::Redaction::kRedact, order);
   const bool written = write_report(report, options);
   for (const auto& d : report.diagnostics) {
     std::cerr << fmt::format("keyward: warning: {}: {}\n", one_line(d.origin), one_line(d.message));

@@ -14,7 +14,8 @@ namespace keyward::cli {
 void add_report_options(CLI::App& cmd, ReportOptions& options);
 
 // The options with what no flag set taken from the config's [scan] table (the --config file, else the one
-// discovered for `first_path`), then from the defaults: every limit is set afterwards.
+// discovered for `first_path`), then from the defaults: every limit is set afterwards. The whole config is checked
+// here (config_check.h), and a --report-path whose directory does not exist is an error, before the scan.
 Expected<ReportOptions> resolve_report_options(ReportOptions options, const RuleOptions& rule_options,
                                                const std::string& first_path);
 
@@ -29,6 +30,6 @@ enum class StaleNote { kShow, kHide };
 // line to stderr, and returns the exit code: 2 on any diagnostic or write error, else 1 with findings, else 0.
 int finish_report(report::Report& report, const ReportOptions& options,
                   const std::optional<config::Baseline>& baseline = std::nullopt,
-                  StaleNote stale_note = StaleNote::kShow);
+                  StaleNote stale_note = StaleNote::kShow, report::Order order = report::Order::kByLocation);
 
 }  // namespace keyward::cli

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "scanner/cli/commands.h"
+#include "scanner/cli/config_check.h"
 #include "scanner/cli/rule_loading.h"
 #include "scanner/config/config.h"
 #include "scanner/config/rule_check.h"
@@ -23,6 +24,10 @@ void add_rules_commands(CLI::App& app, RulesOptions& options, CLI::App*& list, C
 }
 
 int run_rules_list(const RulesOptions& options) {
+  const auto& rule_options = options.rule_options;
+  if (!config_is_sound(rule_options.config ? rule_options.config : config::discover_config("."), rule_options.rules)) {
+    return kExitError;
+  }
   auto rules = load_rules(options.rule_options, ".");
   if (!rules) {
     print_error(rules.error().message);

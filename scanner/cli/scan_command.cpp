@@ -5,7 +5,9 @@
 #include <CLI/CLI.hpp>
 
 #include "scanner/cli/commands.h"
+#include "scanner/cli/path_checks.h"
 #include "scanner/cli/report_output.h"
+#include "scanner/cli/repository_paths.h"
 #include "scanner/cli/rule_loading.h"
 #include "scanner/cli/worktree_scan.h"
 #include "scanner/engine/decode.h"
@@ -24,6 +26,7 @@ void add_scan_command(CLI::App& app, ScanOptions& options) {
 
 Expected<report::Report> scan_worktree(const ScanOptions& options) {
   const std::vector<std::string> paths = options.paths.empty() ? std::vector<std::string>{"."} : options.paths;
+  if (auto exist = check_inputs_exist(paths); !exist) return tl::unexpected(exist.error());
   auto rules = load_rules(options.rule_options, paths.front());
   if (!rules) return tl::unexpected(rules.error());
   const keyward::ScanOptions scan_options{
@@ -55,6 +58,7 @@ int run_scan(const ScanOptions& given) {
     print_error(report.error().message);
     return kExitError;
   }
+  fingerprint_by_repository_path(*report, repository_paths(*report));  // a baseline matches from any directory
   return finish_report(*report, options.report_options, *baseline);
 }
 

@@ -1,6 +1,7 @@
 #include "scanner/config/baseline.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <fstream>
 #include <iterator>
 #include <tuple>
@@ -38,7 +39,7 @@ Expected<BaselineEntry> parse_entry(const Json& item, std::size_t index) {
 
 Expected<Baseline> read_baseline(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
-  if (!file) return fail(fmt::format("baseline {}: cannot open", path));
+  if (!file) return fail(fmt::format("baseline {}: {}", path, errno_text(errno)));
   const std::string text{std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
   Json document;
   try {

@@ -43,7 +43,12 @@ std::optional<std::string> discover_config(const std::string& first_path) {
   }
   if (dir.empty()) dir = ".";
   for (const char* name : {kConfigName, kGitleaksConfigName}) {
-    if (fs::is_regular_file(dir / name, ec)) return (dir / name).string();
+    if (!fs::is_regular_file(dir / name, ec)) continue;
+    // As messages show it: relative to where keyward runs when it lies below (.keyward.toml, not
+    // ./.keyward.toml or /home/me/project/.keyward.toml), else as found.
+    const fs::path found = (dir / name).lexically_normal();
+    const fs::path below = found.is_absolute() ? found.lexically_relative(fs::current_path(ec)) : found;
+    return (below.empty() || *below.begin() == "..") ? found.string() : below.string();
   }
   return std::nullopt;
 }
@@ -65,11 +70,13 @@ Expected<RuleFile> resolve_rules(const RuleSources& sources, const std::optional
   bool gitleaks = false;
   RuleFile config;
   std::vector<TargetedAllowlist> targeted;
+  std::string config_text;
   if (config_path) {
     std::ifstream in(*config_path, std::ios::binary);
     if (!in) return fail(fmt::format("{}: cannot read config", *config_path));
     std::ostringstream text;
     text << in.rdbuf();
+    config_text = text.str();
     gitleaks = looks_like_gitleaks(text.str());
     if (gitleaks) {
       auto loaded = load_gitleaks_config(*config_path);
@@ -107,7 +114,10 @@ Expected<RuleFile> resolve_rules(const RuleSources& sources, const std::optional
     const bool known = std::any_of(all.rules.begin(), all.rules.end(), [&](const auto& r) { return r.id == id; });
     if (known) continue;
     // gitleaks users disable gitleaks's own rule ids, which keyward does not have: worth a note, not a failure.
-    if (!gitleaks) return fail(fmt::format("disabled_rules names an unknown rule '{}'", id));
+    if (!gitleaks) {
+      return fail(fmt::format("{}:{}: disabled_rules names an unknown rule '{}'",
+                              config_path.value_or("a --rules file"), disabled_rule_line(config_text, id), id));
+    }
     all.notes.push_back(fmt::format("{}: disabledRules: keyward has no rule '{}'", *config_path, id));
   }
   std::erase_if(all.rules, [&](const engine::Rule& rule) {

@@ -1,5 +1,6 @@
 #include "scanner/config/rule_file.h"
 
+#include <cstdint>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -27,32 +28,36 @@ const std::set<std::string> kRuleKeys = {
 };
 const std::set<std::string> kAllowlistKeys = {"regexes", "stopwords", "paths"};
 
-// Collects the problems of one rule; the rule is kept only when there are none.
+// Collects the problems of one rule (or of the file's own keys), each as "FILE:LINE: RULE: what", LINE being that
+// of the key at fault or else the rule's; the rule is kept only when there are none.
 struct RuleErrors {
-  std::string where;
+  std::string file;
+  std::string rule;  // empty for the file's own keys
+  std::uint32_t line = 1;
   std::vector<std::string>& out;
   bool bad = false;
-  void add(const std::string& message) {
-    out.push_back(fmt::format("{}: {}", where, message));
+  void add(const std::string& message) { add_at(line, message); }
+  void add(const toml::node& node, const std::string& message) { add_at(node.source().begin.line, message); }
+  void add_at(std::uint32_t at, const std::string& message) {
+    out.push_back(rule.empty() ? fmt::format("{}:{}: {}", file, at, message)
+                               : fmt::format("{}:{}: {}: {}", file, at, rule, message));
     bad = true;
   }
 };
-
-std::string line_of(const toml::node& node) { return fmt::format("line {}", node.source().begin.line); }
 
 std::vector<std::string> strings(const toml::node* node, const char* key, RuleErrors& errors) {
   std::vector<std::string> out;
   if (node == nullptr) return out;
   const auto* array = node->as_array();
   if (array == nullptr) {
-    errors.add(fmt::format("{} must be an array of strings ({})", key, line_of(*node)));
+    errors.add(*node, fmt::format("{} must be an array of strings", key));
     return out;
   }
   for (const auto& item : *array) {
     if (const auto* s = item.as_string()) {
       out.push_back(s->get());
     } else {
-      errors.add(fmt::format("{} must hold only strings ({})", key, line_of(item)));
+      errors.add(item, fmt::format("{} must hold only strings", key));
     }
   }
   return out;
@@ -64,12 +69,12 @@ std::optional<engine::Allowlist> parse_allowlist(const toml::node* node, RuleErr
   if (node == nullptr) return std::nullopt;
   const auto* table = node->as_table();
   if (table == nullptr) {
-    errors.add(fmt::format("allowlist must be a table ({})", line_of(*node)));
+    errors.add(*node, "allowlist must be a table");
     return std::nullopt;
   }
   for (const auto& [key, value] : *table) {
     if (!kAllowlistKeys.contains(std::string(key.str()))) {
-      errors.add(fmt::format("unknown allowlist key '{}' ({})", key.str(), line_of(value)));
+      errors.add(value, fmt::format("unknown allowlist key '{}'", key.str()));
     }
   }
   allowlist.regexes = strings(table->get("regexes"), "allowlist.regexes", errors);
@@ -95,7 +100,7 @@ std::optional<T> get(const toml::table& table, const char* key, RuleErrors& erro
   const toml::node* node = table.get(key);
   if (node == nullptr) return std::nullopt;
   if (auto value = node->value<T>()) return value;
-  errors.add(fmt::format("{} has the wrong type ({})", key, line_of(*node)));
+  errors.add(*node, fmt::format("{} has the wrong type", key));
   return std::nullopt;
 }
 
@@ -105,18 +110,16 @@ std::optional<engine::Rule> parse_rule(const toml::table& table, const std::stri
   rule.source = name;
   const toml::node* id_node = table.get("id");
   rule.id = id_node && id_node->is_string() ? id_node->as_string()->get() : fmt::format("rules[{}]", index);
-  RuleErrors errors{.where = fmt::format("{}: {}", name, rule.id), .out = out};
+  RuleErrors errors{.file = name, .rule = rule.id, .line = table.source().begin.line, .out = out};
   if (id_node == nullptr || !id_node->is_string()) errors.add("missing id");
   for (char c : rule.id) {
     if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-')) {
-      errors.add("id must be lower-case letters, digits and dashes");
+      errors.add(*id_node, "id must be lower-case letters, digits and dashes");
       break;
     }
   }
   for (const auto& [key, value] : table) {
-    if (!kRuleKeys.contains(std::string(key.str()))) {
-      errors.add(fmt::format("unknown key '{}' ({})", key.str(), line_of(value)));
-    }
+    if (!kRuleKeys.contains(std::string(key.str()))) errors.add(value, fmt::format("unknown key '{}'", key.str()));
   }
   rule.description = get<std::string>(table, "description", errors).value_or("");
   if (rule.description.empty()) errors.add("missing description");
@@ -125,7 +128,7 @@ std::optional<engine::Rule> parse_rule(const toml::table& table, const std::stri
   if (auto group = get<int64_t>(table, "secret_group", errors)) rule.secret_group = static_cast<int>(*group);
   rule.keywords = strings(table.get("keywords"), "keywords", errors);
   if (auto distance = get<int64_t>(table, "keyword_distance", errors)) {
-    if (*distance < 0) errors.add("keyword_distance must not be negative");
+    if (*distance < 0) errors.add(*table.get("keyword_distance"), "keyword_distance must not be negative");
     rule.keyword_distance = static_cast<int>(*distance);
   }
   rule.triggers = strings(table.get("triggers"), "triggers", errors);
@@ -134,7 +137,7 @@ std::optional<engine::Rule> parse_rule(const toml::table& table, const std::stri
     if (auto named = check_named(check)) {
       rule.checks.push_back(*named);
     } else {
-      errors.add(fmt::format("unknown check '{}'", check));
+      errors.add(*table.get("checks"), fmt::format("unknown check '{}'", check));
     }
   }
   if (auto category = get<std::string>(table, "category", errors)) {
@@ -143,7 +146,7 @@ std::optional<engine::Rule> parse_rule(const toml::table& table, const std::stri
     } else if (*category == "personal-data") {
       rule.category = Category::kPersonalData;
     } else {
-      errors.add(fmt::format("category must be secret or personal-data, not '{}'", *category));
+      errors.add(*table.get("category"), fmt::format("category must be secret or personal-data, not '{}'", *category));
     }
   }
   if (auto severity = get<std::string>(table, "severity", errors)) {
@@ -158,7 +161,10 @@ std::optional<engine::Rule> parse_rule(const toml::table& table, const std::stri
         known = true;
       }
     }
-    if (!known) errors.add(fmt::format("severity must be low, medium, high or critical, not '{}'", *severity));
+    if (!known) {
+      errors.add(*table.get("severity"),
+                 fmt::format("severity must be low, medium, high or critical, not '{}'", *severity));
+    }
   }
   rule.fallback = get<bool>(table, "fallback", errors).value_or(false);
   if (auto allowlist = parse_allowlist(table.get("allowlist"), errors))
@@ -186,10 +192,10 @@ Expected<RuleFile> parse_rule_file(std::string_view text, const std::string& nam
     // all read the same file.
     if (key.str() != "rules" && key.str() != "allowlist" && key.str() != "disabled_rules" && key.str() != "audit" &&
         key.str() != "filter" && key.str() != "scan") {
-      errors.push_back(fmt::format("{}: unknown top-level key '{}' ({})", name, key.str(), line_of(value)));
+      errors.push_back(fmt::format("{}:{}: unknown top-level key '{}'", name, value.source().begin.line, key.str()));
     }
   }
-  RuleErrors file_errors{.where = name, .out = errors};
+  RuleErrors file_errors{.file = name, .rule = {}, .line = 1, .out = errors};
   if (auto allowlist = parse_allowlist(document.get("allowlist"), file_errors)) {
     file.allowlists.push_back(std::move(*allowlist));
   }
@@ -197,12 +203,12 @@ Expected<RuleFile> parse_rule_file(std::string_view text, const std::string& nam
   if (const toml::node* rules = document.get("rules")) {
     const auto* array = rules->as_array();
     if (array == nullptr) {
-      errors.push_back(fmt::format("{}: rules must be an array of tables ([[rules]])", name));
+      file_errors.add(*rules, "rules must be an array of tables ([[rules]])");
     } else {
       for (std::size_t i = 0; i < array->size(); ++i) {
         const auto* table = (*array)[i].as_table();
         if (table == nullptr) {
-          errors.push_back(fmt::format("{}: rules[{}] is not a table", name, i));
+          file_errors.add((*array)[i], fmt::format("rules[{}] is not a table", i));
           continue;
         }
         if (auto rule = parse_rule(*table, name, i, errors)) file.rules.push_back(std::move(*rule));
@@ -237,6 +243,19 @@ void append(RuleFile& into, RuleFile from) {
   for (auto& allowlist : from.allowlists) into.allowlists.push_back(std::move(allowlist));
   move_all(into.disabled_rules, from.disabled_rules);
   move_all(into.notes, from.notes);
+}
+
+std::uint32_t disabled_rule_line(std::string_view text, std::string_view id) {
+  try {
+    const toml::table document = toml::parse(text);
+    if (const auto* ids = document["disabled_rules"].as_array()) {
+      for (const auto& item : *ids) {
+        if (item.value<std::string_view>() == id) return item.source().begin.line;
+      }
+    }
+  } catch (const toml::parse_error&) {
+  }
+  return 1;
 }
 
 Expected<RuleFile> load_builtin_rules() {

@@ -2,6 +2,7 @@
 // files and a user's --rules FILE. Every bad rule is reported with file and rule id, not just the first.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,5 +28,9 @@ Expected<RuleFile> load_rule_file(const std::string& path);
 Expected<RuleFile> load_builtin_rules();
 
 void append(RuleFile& into, RuleFile from);
+
+// The line of `id` in the top-level disabled_rules array of a rule file's text, for an error about it; 1 when it
+// is not there.
+std::uint32_t disabled_rule_line(std::string_view text, std::string_view id);
 
 }  // namespace keyward::config

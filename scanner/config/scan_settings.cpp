@@ -15,7 +15,10 @@ namespace {
 
 const std::set<std::string, std::less<>> kScanKeys = {"max_file_bytes", "max_decode_depth", "redact"};
 
-std::string line_of(const toml::node& node) { return fmt::format("line {}", node.source().begin.line); }
+// "FILE:LINE: what", the line of the key at fault.
+std::string problem(const std::string& name, const toml::node& node, std::string_view what) {
+  return fmt::format("{}:{}: {}", name, node.source().begin.line, what);
+}
 
 }  // namespace
 
@@ -30,17 +33,17 @@ Expected<ScanSettings> parse_scan_settings(std::string_view text, const std::str
   const toml::node* scan = document.get("scan");
   if (scan == nullptr) return settings;
   const auto* table = scan->as_table();
-  if (table == nullptr) return fail(fmt::format("{}: scan must be a table ([scan]) ({})", name, line_of(*scan)));
+  if (table == nullptr) return fail(problem(name, *scan, "scan must be a table ([scan])"));
   std::vector<std::string> errors;
   for (const auto& [key, value] : *table) {
     if (!kScanKeys.contains(key.str())) {
-      errors.push_back(fmt::format("{}: unknown key 'scan.{}' ({})", name, key.str(), line_of(value)));
+      errors.push_back(problem(name, value, fmt::format("unknown key 'scan.{}'", key.str())));
     }
   }
   if (const toml::node* node = table->get("max_file_bytes")) {
     const auto bytes = node->value<std::int64_t>();
     if (!node->is_integer() || !bytes || *bytes <= 0) {
-      errors.push_back(fmt::format("{}: scan.max_file_bytes must be a positive integer ({})", name, line_of(*node)));
+      errors.push_back(problem(name, *node, "scan.max_file_bytes must be a positive integer"));
     } else {
       settings.max_file_bytes = static_cast<std::uint64_t>(*bytes);
     }
@@ -48,15 +51,14 @@ Expected<ScanSettings> parse_scan_settings(std::string_view text, const std::str
   if (const toml::node* node = table->get("max_decode_depth")) {
     const auto depth = node->value<std::int64_t>();
     if (!node->is_integer() || !depth || *depth < 0 || *depth > 4) {
-      errors.push_back(
-          fmt::format("{}: scan.max_decode_depth must be an integer from 0 to 4 ({})", name, line_of(*node)));
+      errors.push_back(problem(name, *node, "scan.max_decode_depth must be an integer from 0 to 4"));
     } else {
       settings.max_decode_depth = static_cast<int>(*depth);
     }
   }
   if (const toml::node* node = table->get("redact")) {
     if (!node->is_boolean()) {
-      errors.push_back(fmt::format("{}: scan.redact must be true or false ({})", name, line_of(*node)));
+      errors.push_back(problem(name, *node, "scan.redact must be true or false"));
     } else {
       settings.redact = node->value<bool>();
     }

@@ -13,9 +13,14 @@
 namespace keyward::filter {
 namespace {
 
-const std::set<std::string> kFilterKeys = {"secret",      "personal-data",   "rules",          "env",
-                                           "default_env", "max_input_bytes", "default_regions"};
+// Keys are snake_case; "personal-data", as earlier READMEs spelt it, is read too, with a note.
+const std::set<std::string> kFilterKeys = {"secret",      "personal_data",   "personal-data",  "rules",
+                                           "env",         "default_env",     "max_input_bytes", "default_regions"};
 const std::set<std::string> kEnvKeys = {"models", "max_tokens", "max_messages", "max_text_bytes"};
+
+// What a loop over a missing table walks. Both arms of `t != nullptr ? *t : kNoTable` are lvalues, so the table is
+// not copied: a copy's nodes lose their source lines, and errors would name line 0.
+const toml::table kNoTable;
 
 struct Problems {
   std::string name;
@@ -28,7 +33,7 @@ struct Problems {
 std::optional<Action> read_action(const toml::node& node, const std::string& key, Problems& problems) {
   const auto* value = node.as_string();
   const auto action = value != nullptr ? action_named(value->get()) : std::nullopt;
-  if (!action) problems.add(node, fmt::format("filter: {} must be \"block\", \"redact\", \"mask\" or \"allow\"", key));
+  if (!action) problems.add(node, fmt::format("filter.{} must be \"block\", \"redact\", \"mask\" or \"allow\"", key));
   return action;
 }
 
@@ -36,7 +41,7 @@ std::optional<std::uint64_t> read_count(const toml::node* node, const std::strin
   if (node == nullptr) return std::nullopt;
   const auto* value = node->as_integer();
   if (value == nullptr || value->get() < 0) {
-    problems.add(*node, fmt::format("filter: {} must be a non-negative integer", key));
+    problems.add(*node, fmt::format("filter.{} must be a non-negative integer", key));
     return std::nullopt;
   }
   return static_cast<std::uint64_t>(value->get());
@@ -51,7 +56,7 @@ RequestLimits read_env(const std::string& env, const toml::node& node, Problems&
   }
   for (const auto& [key, value] : *table) {
     if (!kEnvKeys.contains(std::string(key.str()))) {
-      problems.add(value, fmt::format("filter.env.{}: unknown key '{}'", env, key.str()));
+      problems.add(value, fmt::format("unknown key 'filter.env.{}.{}'", env, key.str()));
     }
   }
   if (const toml::node* models = table->get("models")) {
@@ -92,19 +97,29 @@ void read_regions(const toml::node& node, Policy& policy, Problems& problems) {
 void read_filter(const toml::table& table, Policy& policy, Problems& problems) {
   for (const auto& [key, value] : table) {
     if (!kFilterKeys.contains(std::string(key.str()))) {
-      problems.add(value, fmt::format("filter: unknown key '{}'", key.str()));
+      problems.add(value, fmt::format("unknown key 'filter.{}'", key.str()));
     }
   }
   if (const toml::node* node = table.get("secret")) {
     if (auto action = read_action(*node, "secret", problems)) policy.secret_action = *action;
   }
-  if (const toml::node* node = table.get("personal-data")) {
-    if (auto action = read_action(*node, "personal-data", problems)) policy.personal_data_action = *action;
+  const toml::node* personal_data = table.get("personal_data");
+  if (const toml::node* other = table.get("personal-data")) {
+    if (personal_data != nullptr) {
+      problems.add(*other, "filter.personal-data is filter.personal_data spelt the other way: keep one");
+    } else {
+      personal_data = other;
+      policy.notes.push_back(fmt::format("{}:{}: filter.personal-data is spelt personal_data now (both work)",
+                                         problems.name, other->source().begin.line));
+    }
+  }
+  if (personal_data != nullptr) {
+    if (auto action = read_action(*personal_data, "personal_data", problems)) policy.personal_data_action = *action;
   }
   if (const toml::node* node = table.get("rules")) {
     const auto* rules = node->as_table();
     if (rules == nullptr) problems.add(*node, "filter.rules must be a table of rule id = action");
-    for (const auto& [id, value] : rules != nullptr ? *rules : toml::table{}) {
+    for (const auto& [id, value] : rules != nullptr ? *rules : kNoTable) {
       if (auto action = read_action(value, "rules." + std::string(id.str()), problems)) {
         policy.rules[std::string(id.str())] = *action;
       }
@@ -113,7 +128,7 @@ void read_filter(const toml::table& table, Policy& policy, Problems& problems) {
   if (const toml::node* node = table.get("env")) {
     const auto* envs = node->as_table();
     if (envs == nullptr) problems.add(*node, "filter.env must hold one table per environment ([filter.env.prod])");
-    for (const auto& [env, value] : envs != nullptr ? *envs : toml::table{}) {
+    for (const auto& [env, value] : envs != nullptr ? *envs : kNoTable) {
       policy.environments[std::string(env.str())] = read_env(std::string(env.str()), value, problems);
     }
   }
@@ -190,7 +205,7 @@ Expected<RequestLimits> limits_for(const Policy& policy, const std::string& env)
   return it->second;
 }
 
-Expected<Policy> parse_policy(std::string_view toml_text, const std::string& name) {
+Expected<Policy> parse_policy(std::string_view toml_text, const std::string& name, FilterTable filter_table) {
   toml::table document;
   try {
     document = toml::parse(toml_text, name);
@@ -199,6 +214,10 @@ Expected<Policy> parse_policy(std::string_view toml_text, const std::string& nam
   }
   Policy policy;
   const toml::node* node = document.get("filter");
+  if (node == nullptr && filter_table == FilterTable::kRequired) {
+    return fail(
+        fmt::format("{}: no [filter] table: a policy file sets the policy in one, as .keyward.toml does", name));
+  }
   if (node == nullptr) return policy;
   Problems problems{.name = name, .out = {}};
   if (const auto* table = node->as_table()) {
@@ -210,12 +229,12 @@ Expected<Policy> parse_policy(std::string_view toml_text, const std::string& nam
   return policy;
 }
 
-Expected<Policy> load_policy(const std::string& path) {
+Expected<Policy> load_policy(const std::string& path, FilterTable filter_table) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail(fmt::format("{}: cannot read policy", path));
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_policy(text.str(), path);
+  return parse_policy(text.str(), path, filter_table);
 }
 
 }  // namespace keyward::filter

@@ -45,6 +45,7 @@ struct Policy {
   // Where national phone numbers (no +country code) come from: "06 52 69 32 61" is a phone number in "FR".
   // Empty: the US only.
   std::vector<std::string> default_regions;
+  std::vector<std::string> notes;  // what was read but deserves a word ("FILE:LINE: ..."), for the user to see
 };
 
 Action action_for(const Policy& policy, const engine::Rule& rule);
@@ -56,10 +57,15 @@ bool model_allowed(const RequestLimits& limits, std::string_view model);
 // An environment the policy does not define is an error.
 Expected<RequestLimits> limits_for(const Policy& policy, const std::string& env);
 
-// Reads the `[filter]` table of a TOML document (other tables are ignored: a .keyward.toml holds rules too).
-// No `[filter]` table: the default policy. Unknown keys and actions are errors naming file and line.
-Expected<Policy> parse_policy(std::string_view toml_text, const std::string& name);
+// Whether a document must have a `[filter]` table: a --policy file is nothing else, a .keyward.toml need not.
+enum class FilterTable { kOptional, kRequired };
 
-Expected<Policy> load_policy(const std::string& path);
+// Reads the `[filter]` table of a TOML document (other tables are ignored: a .keyward.toml holds rules too).
+// No `[filter]` table: the default policy, or an error when one is required. Unknown keys and actions are errors
+// naming file and line.
+Expected<Policy> parse_policy(std::string_view toml_text, const std::string& name,
+                              FilterTable table = FilterTable::kOptional);
+
+Expected<Policy> load_policy(const std::string& path, FilterTable table = FilterTable::kOptional);
 
 }  // namespace keyward::filter

@@ -80,9 +80,10 @@ void redact_line(Finding& finding) {
 
 }  // namespace
 
-void finalize(Report& report, Redaction redaction) {
+void finalize(Report& report, Redaction redaction, Order order) {
   auto& findings = report.findings;
-  std::sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+  std::sort(findings.begin(), findings.end(), [order](const Finding& a, const Finding& b) {
+    if (order == Order::kBySeverity && a.severity != b.severity) return a.severity > b.severity;
     return std::tie(a.path, a.line, a.column, a.rule_id, a.end_line, a.end_column, a.git.commit) <
            std::tie(b.path, b.line, b.column, b.rule_id, b.end_line, b.end_column, b.git.commit);
   });

@@ -73,6 +73,7 @@ struct Stats {
   SkipCounts skipped;
   double seconds = 0.0;
   BaselineCounts baseline;
+  std::uint64_t warnings = 0;  // findings that are warnings, not failures (the audit's uncovered patterns)
 };
 
 struct Report {
@@ -83,10 +84,14 @@ struct Report {
 
 enum class Redaction { kRedact, kShow };
 
+// How findings are ordered: by where they are (path, line, column, rule), or most severe first and then by where
+// (the audit, whose one critical file must not drown among warnings).
+enum class Order { kByLocation, kBySeverity };
+
 // The redacted form: a few leading characters, then "…".
 std::string redact(std::string_view secret);
 
-// Sorts findings (path, line, column, rule) and diagnostics, and redacts secrets in findings and line texts.
-void finalize(Report& report, Redaction redaction);
+// Sorts findings and diagnostics, and redacts secrets in findings and line texts.
+void finalize(Report& report, Redaction redaction, Order order = Order::kByLocation);
 
 }  // namespace keyward::report

@@ -1,4 +1,9 @@
+#include <algorithm>
+#include <string_view>
+#include <vector>
+
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "scanner/report/reporters.h"
 
@@ -48,6 +53,29 @@ std::string human_bytes(std::uint64_t bytes) {
   return fmt::format("{:.2f} GiB", static_cast<double>(bytes) / (1024.0 * 1024 * 1024));
 }
 
+std::string counted(std::uint64_t count, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", count, count == 1 ? one : many);
+}
+
+// What was not scanned and why, with the flag that scans it where there is one.
+std::string skipped_part(const SkipCounts& skipped) {
+  std::vector<std::string> parts;
+  if (skipped.ignored > 0) {
+    parts.push_back(fmt::format("{} ignored by .gitignore (--no-ignore to scan them)", skipped.ignored));
+  }
+  if (skipped.too_large > 0) {
+    parts.push_back(fmt::format("{} over the size limit (--max-file-size to scan them)", skipped.too_large));
+  }
+  if (skipped.binary > 0) parts.push_back(fmt::format("{} binary", skipped.binary));
+  if (skipped.symlinks > 0) {
+    parts.push_back(counted(skipped.symlinks, "symlink (-L to follow it)", "symlinks (-L to follow them)"));
+  }
+  if (skipped.special > 0) parts.push_back(counted(skipped.special, "special file", "special files"));
+  if (skipped.allowlisted > 0) parts.push_back(fmt::format("{} allowlisted by the config", skipped.allowlisted));
+  if (skipped.submodules > 0) parts.push_back(counted(skipped.submodules, "submodule", "submodules"));
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
 }  // namespace
 
 void write_text(const Report& report, std::ostream& out, Color color) {
@@ -85,14 +113,15 @@ void write_text(const Report& report, std::ostream& out, Color color) {
 
 std::string summary_line(const Report& report) {
   const auto& st = report.stats;
-  std::string line = st.commits > 0 ? fmt::format("keyward: {} commits, ", st.commits) : std::string("keyward: ");
-  line += fmt::format("{} files, {}, {:.2f} s, {} finding{}", st.files, human_bytes(st.bytes), st.seconds,
-                      report.findings.size(), report.findings.size() == 1 ? "" : "s");
-  if (st.skipped.total() > 0) line += fmt::format(", {} skipped", st.skipped.total());
+  std::string line = "keyward: ";
+  if (st.commits > 0) line += counted(st.commits, "commit", "commits") + ", ";
+  const std::uint64_t warnings = std::min<std::uint64_t>(st.warnings, report.findings.size());
+  line += fmt::format("{}, {}, {:.2f} s, {}", counted(st.files, "file", "files"), human_bytes(st.bytes), st.seconds,
+                      counted(report.findings.size() - warnings, "finding", "findings"));
+  if (warnings > 0) line += ", " + counted(warnings, "warning", "warnings");
   if (st.baseline.hidden > 0) line += fmt::format(", {} baselined", st.baseline.hidden);
-  if (!report.diagnostics.empty()) {
-    line += fmt::format(", {} error{}", report.diagnostics.size(), report.diagnostics.size() == 1 ? "" : "s");
-  }
+  if (!report.diagnostics.empty()) line += ", " + counted(report.diagnostics.size(), "error", "errors");
+  if (st.skipped.total() > 0) line += "; skipped " + skipped_part(st.skipped);
   return line;
 }
 

@@ -49,6 +49,9 @@ void plan_history(CommitWalker& walker, ReaderPool& readers, const CommitPlanOpt
   };
   std::vector<Batch> batches(static_cast<std::size_t>(readers.threads()) * 4);
   std::unordered_set<ObjectId, ObjectIdHash> seen_blobs;
+  // Each new blob's place in the packs is looked up here too, while workers compare the next commits' trees, so
+  // the scan finds its pack-order read ready.
+  PackSet::Planner blob_reads(readers.packs());
   const auto skipped = [&](const WalkedCommit& commit) {
     return options.since && commit.committer_seconds < *options.since;
   };
@@ -72,9 +75,17 @@ void plan_history(CommitWalker& walker, ReaderPool& readers, const CommitPlanOpt
       [&](std::size_t slot) {
         Batch& batch = batches[slot];
         for (std::size_t c = 0; c < batch.size; ++c) {
-          if (!skipped(batch.commits[c])) add_commit(batch.commits[c], batch.results[c], plan, &seen_blobs);
+          if (skipped(batch.commits[c])) continue;
+          const std::size_t first = plan.items.size();
+          add_commit(batch.commits[c], batch.results[c], plan, &seen_blobs);
+          for (std::size_t i = first; i < plan.items.size(); ++i) {
+            if (!plan.items[i].blob) continue;
+            blob_reads.want(*plan.items[i].blob, plan.blob_read_items.size());
+            plan.blob_read_items.push_back(i);
+          }
         }
       });
+  plan.blob_reads = blob_reads.finish();
 }
 
 void plan_range(CommitWalker& walker, ReaderPool& readers, const CommitPlanOptions& options, GitPlan& plan) {

@@ -63,6 +63,10 @@ struct GitPlan {
   Diagnostics diagnostics;
   std::shared_ptr<BlobReader> blobs;
   std::shared_ptr<const PackSet> packs;  // the same objects, read in pack order when many are wanted
+  // History: how its blob items are read in pack order, worked out while the commits were (the read's wanted
+  // index i is items[blob_read_items[i]]). Unset otherwise: the scan works it out.
+  std::optional<PackReadPlan> blob_reads;
+  std::vector<std::size_t> blob_read_items;
 };
 
 // kUncommitted: everything that could leak next: staged, unstaged and untracked files git does not ignore.

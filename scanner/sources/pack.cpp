@@ -275,44 +275,48 @@ PackSet::PackSet(PackSet&&) noexcept = default;
 PackSet& PackSet::operator=(PackSet&&) noexcept = default;
 PackSet::~PackSet() = default;
 
-PackReadPlan PackSet::plan(std::span<const ObjectId> wanted) const {
+struct PackSet::Planner::State {
+  enum class Status { kPending, kPlanned, kFailed };
+  const PackSet* packs = nullptr;
   PackReadPlan plan;
-  enum class State { kPending, kPlanned, kFailed };
-  std::vector<State> state;
+  std::vector<Status> status;                          // by node
   std::unordered_map<std::uint64_t, int> by_location;  // (pack << 48 | offset) -> node
-  auto node_at = [&](std::uint32_t pack, std::uint64_t offset) {
-    const std::uint64_t key = location_key(pack, offset);
-    auto [it, inserted] = by_location.try_emplace(key, static_cast<int>(plan.nodes.size()));
+
+  int node_at(std::uint32_t pack, std::uint64_t offset) {
+    const auto [it, inserted] =
+        by_location.try_emplace(location_key(pack, offset), static_cast<int>(plan.nodes.size()));
     if (inserted) {
-      plan.nodes.push_back({.pack = pack, .offset = offset});
-      state.push_back(State::kPending);
+      plan.nodes.push_back({.pack = pack, .offset = offset, .base = -1, .children = {}, .wanted = {}});
+      status.push_back(Status::kPending);
     }
     return it->second;
-  };
-  auto locate = [&](const unsigned char* id) -> std::optional<std::pair<std::uint32_t, std::uint64_t>> {
-    for (std::uint32_t p = 0; p < packs_.size(); ++p) {
-      if (auto offset = packs_[p]->find(id)) return std::pair{p, *offset};
+  }
+
+  std::optional<std::pair<std::uint32_t, std::uint64_t>> locate(const unsigned char* id) const {
+    for (std::uint32_t p = 0; p < packs->packs_.size(); ++p) {
+      if (auto offset = packs->packs_[p]->find(id)) return std::pair{p, *offset};
     }
     return std::nullopt;
-  };
-  // Links `node` to its base, and the base to its own, until a planned node, a whole object or a failure.
-  auto resolve = [&](int start) {
+  }
+
+  // Links `start` to its base, and the base to its own, until a planned node, a whole object or a failure.
+  Status resolve(int start) {
     std::vector<int> chain;
     int node = start;
-    State outcome = State::kFailed;
+    Status outcome = Status::kFailed;
     while (static_cast<int>(chain.size()) < kMaxChainLength) {
-      if (state[static_cast<std::size_t>(node)] != State::kPending) {
-        outcome = state[static_cast<std::size_t>(node)];
+      if (status[static_cast<std::size_t>(node)] != Status::kPending) {
+        outcome = status[static_cast<std::size_t>(node)];
         break;
       }
       chain.push_back(node);
       const PackNode& current = plan.nodes[static_cast<std::size_t>(node)];
-      const Pack& pack = *packs_[current.pack];
+      const Pack& pack = *packs->packs_[current.pack];
       const auto header = pack.header(current.offset);
       if (!header) break;
       if (header->type != kOfsDelta && header->type != kRefDelta) {
         plan.roots.push_back(node);
-        outcome = State::kPlanned;
+        outcome = Status::kPlanned;
         break;
       }
       std::optional<std::pair<std::uint32_t, std::uint64_t>> base;
@@ -329,31 +333,47 @@ PackReadPlan PackSet::plan(std::span<const ObjectId> wanted) const {
       node = base_node;
     }
     for (const int n : chain) {
-      state[static_cast<std::size_t>(n)] = outcome;
+      status[static_cast<std::size_t>(n)] = outcome;
       const int base = plan.nodes[static_cast<std::size_t>(n)].base;
-      if (outcome == State::kPlanned && base >= 0) plan.nodes[static_cast<std::size_t>(base)].children.push_back(n);
+      if (outcome == Status::kPlanned && base >= 0) plan.nodes[static_cast<std::size_t>(base)].children.push_back(n);
     }
     return outcome;
-  };
-  for (std::size_t i = 0; i < wanted.size(); ++i) {
-    const auto where = locate(wanted[i].data());
-    if (!where) {
-      plan.unplanned.push_back(i);
-      continue;
-    }
-    const int node = node_at(where->first, where->second);
-    if (resolve(node) != State::kPlanned) {
-      plan.unplanned.push_back(i);
-      continue;
-    }
-    plan.nodes[static_cast<std::size_t>(node)].wanted.push_back(i);
   }
+};
+
+PackSet::Planner::Planner(const PackSet& packs) : state_(std::make_unique<State>()) { state_->packs = &packs; }
+PackSet::Planner::~Planner() = default;
+
+void PackSet::Planner::want(const ObjectId& id, std::size_t index) {
+  State& s = *state_;
+  const auto where = s.locate(id.data());
+  if (!where) {
+    s.plan.unplanned.push_back(index);
+    return;
+  }
+  const int node = s.node_at(where->first, where->second);
+  if (s.resolve(node) != State::Status::kPlanned) {
+    s.plan.unplanned.push_back(index);
+    return;
+  }
+  s.plan.nodes[static_cast<std::size_t>(node)].wanted.push_back(index);
+}
+
+PackReadPlan PackSet::Planner::finish() {
+  PackReadPlan plan = std::move(state_->plan);
   std::sort(plan.roots.begin(), plan.roots.end(), [&](int a, int b) {
     const auto& x = plan.nodes[static_cast<std::size_t>(a)];
     const auto& y = plan.nodes[static_cast<std::size_t>(b)];
     return std::tie(x.pack, x.offset) < std::tie(y.pack, y.offset);
   });
+  state_ = std::make_unique<State>(State{.packs = state_->packs, .plan = {}, .status = {}, .by_location = {}});
   return plan;
+}
+
+PackReadPlan PackSet::plan(std::span<const ObjectId> wanted) const {
+  Planner planner(*this);
+  for (std::size_t i = 0; i < wanted.size(); ++i) planner.want(wanted[i], i);
+  return planner.finish();
 }
 
 std::optional<ObjectCache::Entry> PackSet::read(const ObjectId& id, ObjectCache& cache, Inflater& inflater) const {

@@ -126,6 +126,24 @@ class PackSet {
   // Which nodes must be decoded to produce each wanted object, as a forest of delta chains.
   PackReadPlan plan(std::span<const ObjectId> wanted) const;
 
+  // The same plan, built one wanted object at a time: a caller that learns what it wants piece by piece (a history,
+  // commit after commit) does this work as it goes instead of all at the end. Not thread-safe.
+  class Planner {
+   public:
+    explicit Planner(const PackSet& packs);
+    ~Planner();
+    Planner(const Planner&) = delete;
+    Planner& operator=(const Planner&) = delete;
+    // `index` is the caller's for this object: the plan's nodes and `unplanned` list it.
+    void want(const ObjectId& id, std::size_t index);
+    // The plan so far, its roots in pack order; the planner starts again empty.
+    PackReadPlan finish();
+
+   private:
+    struct State;
+    std::unique_ptr<State> state_;
+  };
+
   // One object and its type, through `cache`: every base decoded on the way is cached too. Empty when the object
   // is in no pack here or its entry is corrupt.
   std::optional<ObjectCache::Entry> read(const ObjectId& id, ObjectCache& cache, Inflater& inflater) const;

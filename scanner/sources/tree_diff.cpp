@@ -44,10 +44,12 @@ struct Frame {
   std::size_t same_tail = 0;  // with one parent: how many trailing bytes both trees share
 };
 
-// With one parent, most of two versions of a directory is the same bytes: the entries of the shared head are
-// skipped together without being compared, and the walk stops where the rest of both is the shared tail.
+// Most of two versions of a directory is the same bytes: the entries of the head the tree shares with its first
+// parent are skipped together without being compared, and the walk stops where the rest of both is their shared
+// tail. An entry as in the first parent is unchanged whatever the other parents of a merge hold; their cursors
+// catch up by name when the walk next compares.
 void skip_shared_head(Frame& frame) {
-  if (frame.parents.size() != 1 || !frame.parents.front().bytes) return;
+  if (frame.parents.empty() || !frame.parents.front().bytes) return;
   Side& side = frame.parents.front();
   const std::string_view now = *frame.tree, before = *side.bytes;
   frame.same_tail = common_suffix(now, before);
@@ -57,7 +59,7 @@ void skip_shared_head(Frame& frame) {
 }
 
 bool rest_is_shared(const Frame& frame) {
-  if (frame.parents.size() != 1 || !frame.parents.front().bytes) return false;
+  if (frame.parents.empty() || !frame.parents.front().bytes) return false;
   const std::size_t left = frame.cursor.remaining();
   return left <= frame.same_tail && left == frame.parents.front().entry_remaining;
 }

@@ -59,7 +59,8 @@ class Repo {
     return run_keyward(args, {.cwd = {}, .stdin_bytes = {}, .privileges = {}, .env = env()});
   }
 
-  // The (rule, path) pairs of a JSON report; the exit code goes to `exit_code`.
+  // The (rule, path) pairs of a JSON report, with each pattern the one sensitive-pattern-uncovered finding lists
+  // as ("sensitive-pattern-uncovered", pattern); the exit code goes to `exit_code`.
   Found audit(std::vector<std::string> args, int* exit_code = nullptr) const {
     args.insert(args.begin(), {"audit", "--format", "json"});
     const auto run = keyward(std::move(args));
@@ -68,7 +69,22 @@ class Repo {
     const auto report = nlohmann::json::parse(run.out, nullptr, false);
     EXPECT_FALSE(report.is_discarded()) << run.out << run.err;
     if (report.is_discarded()) return found;
-    for (const auto& f : report["findings"]) found.emplace(f["rule_id"], f["path"]);
+    for (const auto& f : report["findings"]) {
+      if (f["rule_id"] != "sensitive-pattern-uncovered") {
+        found.emplace(f["rule_id"], f["path"]);
+        continue;
+      }
+      EXPECT_EQ(f["path"], ".gitignore");
+      // "N sensitive patterns that git would not ignore at the repository root: A, B, C; `keyward audit --fix` ..."
+      const std::string message = f["message"];
+      const auto start = message.find(": ") + 2;
+      const std::string list = message.substr(start, message.find("; ", start) - start);
+      for (std::size_t at = 0; at < list.size();) {
+        const auto comma = list.find(", ", at);
+        found.emplace("sensitive-pattern-uncovered", list.substr(at, comma - at));
+        at = comma == std::string::npos ? list.size() : comma + 2;
+      }
+    }
     return found;
   }
 

@@ -122,7 +122,7 @@ TEST(ScanE2E, CleanTreeExitsZeroWithASummaryLine) {
   const auto run = run_keyward({"scan", dir.path()});
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.out, "");
-  EXPECT_NE(run.err.find("keyward: 1 files, 15 B,"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("keyward: 1 file, 15 B,"), std::string::npos) << run.err;
   EXPECT_NE(run.err.find("0 findings"), std::string::npos) << run.err;
 }
 

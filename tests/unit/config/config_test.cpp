@@ -68,7 +68,7 @@ TEST(Config, NamesAnUnknownDisabledRule) {
   auto resolved = resolve_rules(
       {.config_path = config, .rule_files = {}, .categories = CategoryFilter::kAll, .use_builtin = true}, config);
   ASSERT_FALSE(resolved.has_value());
-  EXPECT_NE(resolved.error().message.find("no-such-rule"), std::string::npos);
+  EXPECT_EQ(resolved.error().message, config + ":1: disabled_rules names an unknown rule 'no-such-rule'");
 }
 
 }  // namespace

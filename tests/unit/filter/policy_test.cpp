@@ -86,12 +86,36 @@ TEST(Policy, UnknownKeysAndActionsAreErrorsWithLines) {
   EXPECT_NE(bad_action.error().message.find("p.toml:2"), std::string::npos) << bad_action.error().message;
   auto bad_key = parse_policy("[filter]\nsecrets = \"block\"\n", "p.toml");
   ASSERT_FALSE(bad_key);
-  EXPECT_NE(bad_key.error().message.find("unknown key 'secrets'"), std::string::npos);
+  EXPECT_EQ(bad_key.error().message, "p.toml:2: unknown key 'filter.secrets'");
   auto bad_env = parse_policy("[filter.env.prod]\nmax_token = 5\n", "p.toml");
   ASSERT_FALSE(bad_env);
+  EXPECT_EQ(bad_env.error().message, "p.toml:2: unknown key 'filter.env.prod.max_token'");
+  auto implicit_env = parse_policy("[filter.env.prod.limits]\nmax_tokens = 5\n", "p.toml");  // no line 0
+  ASSERT_FALSE(implicit_env);
+  EXPECT_EQ(implicit_env.error().message, "p.toml:1: unknown key 'filter.env.prod.limits'");
   auto missing_default = parse_policy("[filter]\ndefault_env = \"prod\"\n", "p.toml");
   ASSERT_FALSE(missing_default);
   EXPECT_FALSE(parse_policy("[filter\n", "p.toml"));
+}
+
+TEST(Policy, PersonalDataIsSnakeCaseAndTheOtherSpellingWorksWithANote) {
+  auto snake = parse_policy("[filter]\npersonal_data = \"mask\"\n", "p.toml");
+  ASSERT_TRUE(snake) << snake.error().message;
+  EXPECT_EQ(snake->personal_data_action, Action::kMask);
+  EXPECT_TRUE(snake->notes.empty());
+  auto kebab = parse_policy("[filter]\npersonal-data = \"allow\"\n", "p.toml");
+  ASSERT_TRUE(kebab) << kebab.error().message;
+  EXPECT_EQ(kebab->personal_data_action, Action::kAllow);
+  EXPECT_EQ(kebab->notes,
+            std::vector<std::string>{"p.toml:2: filter.personal-data is spelt personal_data now (both work)"});
+  EXPECT_FALSE(parse_policy("[filter]\npersonal_data = \"mask\"\npersonal-data = \"allow\"\n", "p.toml"));
+}
+
+TEST(Policy, APolicyFileWithoutAFilterTableIsAnErrorWhenOneIsRequired) {
+  EXPECT_TRUE(parse_policy("[scan]\nredact = true\n", ".keyward.toml"));  // a config need not have one
+  auto policy = parse_policy("secret = \"redact\"\n", "policy.toml", FilterTable::kRequired);
+  ASSERT_FALSE(policy);
+  EXPECT_EQ(policy.error().message.rfind("policy.toml: no [filter] table", 0), 0u) << policy.error().message;
 }
 
 }  // namespace
