@@ -13,6 +13,7 @@
 #include <CLI/CLI.hpp>
 
 #include "scanner/cli/commands.h"
+#include "scanner/cli/config_check.h"
 #include "scanner/config/config.h"
 #include "scanner/filter/filter.h"
 #include "scanner/proxy/proxy_settings.h"
@@ -23,7 +24,7 @@ namespace {
 
 // The policy: --policy FILE, else the [filter] table of the config file, else the defaults.
 Expected<filter::Policy> resolve_policy(const ProxyOptions& options, const std::optional<std::string>& config) {
-  if (options.policy) return filter::load_policy(*options.policy);
+  if (options.policy) return filter::load_policy(*options.policy, filter::FilterTable::kRequired);
   if (config) return filter::load_policy(*config);
   return filter::Policy{};
 }
@@ -83,6 +84,7 @@ void add_proxy_command(CLI::App& app, ProxyOptions& options) {
 
 int run_proxy(const ProxyOptions& options) {
   const auto config = options.config ? options.config : config::discover_config(".");
+  if (!config_is_sound(config, options.rules)) return kExitError;
   auto policy = resolve_policy(options, config);
   if (!policy) {
     print_error(policy.error().message);

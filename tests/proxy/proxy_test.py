@@ -304,7 +304,10 @@ class PolicyAndAudit(unittest.TestCase):
         self.assertIn(b"keyward: warning: ", proxy.stderr)
 
     def test_bad_setup_is_one_line_and_exit_2(self):
-        for args, words in ((["--upstream", "api.mistral.ai"], b"--upstream"),
+        with open(os.path.join(self.work, "no-filter.toml"), "w") as f:
+            f.write("max_input_bytes = 4096\n")  # a policy file sets its policy in a [filter] table
+        for args, words in ((["--policy", "no-filter.toml"], b"no [filter] table"),
+                            (["--upstream", "api.mistral.ai"], b"--upstream"),
                             (["--listen", "nowhere"], b"--listen"),
                             (["--client-timeout", "soon"], b"--client-timeout"),
                             (["--audit-log", os.path.join(self.work, "missing", "audit.jsonl")], b"audit log")):
