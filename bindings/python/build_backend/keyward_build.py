@@ -55,6 +55,12 @@ def _files() -> list[tuple[str, bytes]]:
             files.append((path.relative_to(ROOT).as_posix(), path.read_bytes()))
     library = os.environ.get("KEYWARD_LIBRARY")
     if library:
+        # pip runs this backend in bindings/python, not where pip was run: a relative path would mean another file.
+        if not os.path.isabs(library):
+            raise ValueError(f"KEYWARD_LIBRARY must be an absolute path (pip builds in {ROOT}, so a relative one "
+                             f"names another file): {library!r}; use \"$PWD/{library}\"")
+        if not os.path.isfile(library):
+            raise ValueError(f"KEYWARD_LIBRARY names no file: {library} (cmake --build BUILD_DIR --target keyward_c)")
         files.append((f"{PACKAGE}/{LIBRARY_FILE}", Path(library).read_bytes()))
     return files
 

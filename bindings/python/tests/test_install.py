@@ -42,6 +42,18 @@ class InstallTest(unittest.TestCase):
             self.assertEqual(result.returncode, 0, result.stderr)
             self.assertEqual(result.stdout.split(), [bundled, "redacted"])
 
+    def test_a_relative_or_missing_keyward_library_stops_the_build_saying_why(self):
+        # pip runs the build backend in bindings/python: a relative path would name another file, or none.
+        for library, words in (("build/release/libkeyward_c.so", "must be an absolute path"),
+                               (os.path.join(PACKAGE_DIR, "no-such-libkeyward_c.so"), "names no file")):
+            with tempfile.TemporaryDirectory() as target:
+                result = subprocess.run(
+                    [sys.executable, "-m", "pip", "install", "--no-index", "--target", target, PACKAGE_DIR],
+                    env=clean_env(KEYWARD_LIBRARY=library), capture_output=True, text=True, timeout=300)
+                self.assertNotEqual(result.returncode, 0)
+                self.assertIn(f"KEYWARD_LIBRARY {words}", result.stdout + result.stderr)
+                self.assertFalse(os.path.exists(os.path.join(target, "keyward")))
+
     def test_installed_pure_finds_the_library_through_keyward_library(self):
         with tempfile.TemporaryDirectory() as target:
             self.pip_install(target)
