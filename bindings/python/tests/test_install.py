@@ -18,7 +18,7 @@ CHECK = ("import keyward, keyward._native as n; "
 def clean_env(**extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PYTHON", "KEYWARD_"))}
     env.update(PIP_NO_INDEX="1", PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_ROOT_USER_ACTION="ignore",
-               PIP_NO_CACHE_DIR="1", **extra)
+               PIP_NO_CACHE_DIR="1", PYTHONDONTWRITEBYTECODE="1", **extra)  # nothing written into the checkout
     return env
 
 
