@@ -75,7 +75,10 @@ std::vector<int> added_lines(std::string_view before, std::string_view after) {
   const std::size_t shared = common_suffix(before.substr(head), after.substr(head));
   std::size_t tail = after.size() - shared;  // where the middle ends in `after`: a line start in both versions
   const std::size_t tail_before = before.size() - shared;
-  const bool starts_line = tail == head || (after[tail - 1] == '\n' && before[tail_before - 1] == '\n');
+  // The middle must end at a line start in both versions (`head` is one in both): "# key=x\n" edited to "key=x\n"
+  // shares all of the new line, which is still an added line.
+  const bool starts_line =
+      (tail == head || after[tail - 1] == '\n') && (tail_before == head || before[tail_before - 1] == '\n');
   if (!starts_line) {
     const std::size_t newline = after.find('\n', tail);
     tail = newline == std::string_view::npos ? after.size() : newline + 1;

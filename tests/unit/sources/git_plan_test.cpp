@@ -64,8 +64,8 @@ std::set<std::string> all_blobs(GitRepo& repo) {
   return blobs;
 }
 
+// The plan holds repository handles: the caller's GitLibrary must outlive it.
 GitPlan plan(const std::string& repo, GitMode mode, const std::string& range = {}) {
-  GitLibrary library;
   auto planned = plan_git(repo, {.mode = mode, .range = range, .branches = {}, .since = std::nullopt, .threads = 2});
   EXPECT_TRUE(planned.has_value()) << (planned ? "" : planned.error().message);
   return planned ? std::move(*planned) : GitPlan{};
@@ -141,6 +141,7 @@ void build_history(GitRepo& repo) {
 }
 
 TEST(GitPlan, HistoryPlansEveryBlobOnceWhereItWasIntroducedLooseAndRepacked) {
+  GitLibrary library;
   GitRepo repo;
   build_history(repo);
   const auto loose = plan(repo.path(), GitMode::kHistory);
@@ -193,6 +194,7 @@ std::string numbered(int from, int to, const std::string& tag) {
 }
 
 TEST(GitPlan, ARangeIsItsCommitsWithTheLinesGitLogPatchAdds) {
+  GitLibrary library;
   GitRepo repo;
   repo.write("notes.txt", numbered(1, 40, "n"));
   repo.write("moved.txt", numbered(1, 30, "m"));

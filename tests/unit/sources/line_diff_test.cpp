@@ -43,12 +43,18 @@ std::string random_edit(std::mt19937& random, std::string text) {
     std::istringstream in(text);
     for (std::string line; std::getline(in, line);) lines.push_back(line + "\n");
     const std::size_t at = lines.empty() ? 0 : random() % (lines.size() + 1);
-    switch (random() % 3) {
+    switch (random() % 5) {
       case 0:
         lines.insert(lines.begin() + static_cast<long>(at), "inserted " + std::to_string(random() % 100) + "\n");
         break;
       case 1:
         if (at < lines.size()) lines.erase(lines.begin() + static_cast<long>(at));
+        break;
+      case 2:  // a line commented out: the new line ends with all of the old one
+        if (at < lines.size()) lines[at] = "# " + lines[at];
+        break;
+      case 3:  // a line uncommented: the old line ends with all of the new one
+        if (at < lines.size() && lines[at].size() > 2) lines[at] = lines[at].substr(2);
         break;
       default:
         if (at < lines.size()) lines[at] = "replaced " + std::to_string(random() % 100) + "\n";
@@ -80,12 +86,17 @@ TEST(LineDiff, IdenticalEmptyAndWholeFiles) {
   EXPECT_TRUE(added_lines("a\nb\n", "").empty());
   EXPECT_EQ(added_lines("a\nb", "a\nb\nc\n"), (std::vector<int>{2, 3}));  // "b" gains its newline
   EXPECT_EQ(all_lines("a\nb"), (std::vector<int>{1, 2}));
+  // A line whose new text is the end of its old text is still an added line, wherever it is.
+  EXPECT_EQ(added_lines("x\n# key=v\ny\n", "x\nkey=v\ny\n"), (std::vector<int>{2}));
+  EXPECT_EQ(added_lines("# key=v\n", "key=v\n"), (std::vector<int>{1}));
+  EXPECT_EQ(added_lines("b\n", "a\nb\n"), (std::vector<int>{1}));
 }
 
 TEST(LineDiff, RenamesPairByContentAndMergesKeepOnlyLinesNoParentHas) {
   const std::string config = "host = example.org\nport = 8080\nuser = app\nmode = production\n";
   const std::string other = "completely\ndifferent\ncontent\nhere\n";
-  const std::vector<std::string_view> added{other, config + "extra = 1\n"};
+  const std::string renamed = config + "extra = 1\n";
+  const std::vector<std::string_view> added{other, renamed};
   const std::vector<std::string_view> removed{config};
   EXPECT_EQ(pair_renames(added, removed), (std::vector<std::pair<std::size_t, std::size_t>>{{1, 0}}));
   EXPECT_TRUE(pair_renames(std::vector<std::string_view>{other}, removed).empty());
