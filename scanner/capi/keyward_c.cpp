@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -57,17 +58,18 @@ int screen_with(const kw_filter* filter, const char* data, std::size_t len, kw_r
   }
 }
 
-}  // namespace
-
-extern "C" {
-
-int kw_filter_new(const char* policy_toml, const char* env, kw_filter** out) {
+// The filter of kw_filter_new and kw_filter_new_with_config: the built-in rules and `config`'s, the policy given
+// as TOML text, else the config's [filter] table, else the defaults.
+int make_filter(const char* config_path, const char* policy_toml, const char* env, kw_filter** out) {
   if (out == nullptr) return failed(KW_ERROR_ARGUMENT, "null result pointer");
   *out = nullptr;
   try {
-    auto policy = keyward::filter::parse_policy(policy_toml == nullptr ? "" : policy_toml, "<policy>");
+    const auto config = config_path == nullptr ? std::nullopt : std::optional<std::string>(config_path);
+    auto policy = policy_toml != nullptr || !config
+                      ? keyward::filter::parse_policy(policy_toml == nullptr ? "" : policy_toml, "<policy>")
+                      : keyward::filter::load_policy(*config);
     if (!policy) return failed(KW_ERROR_CONFIG, policy.error().message);
-    auto rules = keyward::filter::load_filter_rules(std::nullopt, {}, policy->default_regions);
+    auto rules = keyward::filter::load_filter_rules(config, {}, policy->default_regions);
     if (!rules) return failed(KW_ERROR_CONFIG, rules.error().message);
     auto filter = keyward::filter::Filter::create(std::move(*rules), std::move(*policy), env == nullptr ? "" : env);
     if (!filter) return failed(KW_ERROR_CONFIG, filter.error().message);
@@ -80,6 +82,19 @@ int kw_filter_new(const char* policy_toml, const char* env, kw_filter** out) {
   }
 }
 
+}  // namespace
+
+extern "C" {
+
+int kw_filter_new(const char* policy_toml, const char* env, kw_filter** out) {
+  return make_filter(nullptr, policy_toml, env, out);
+}
+
+int kw_filter_new_with_config(const char* config_path, const char* policy_toml, const char* env, kw_filter** out) {
+  if (config_path == nullptr) return failed(KW_ERROR_ARGUMENT, "null config path");
+  return make_filter(config_path, policy_toml, env, out);
+}
+
 void kw_filter_free(kw_filter* filter) { delete filter; }
 
 int kw_filter_screen(const kw_filter* filter, const char* text, size_t len, kw_result** out) {
@@ -89,6 +104,23 @@ int kw_filter_screen(const kw_filter* filter, const char* text, size_t len, kw_r
 int kw_filter_screen_request(const kw_filter* filter, const char* json, size_t len, kw_result** out) {
   return screen_with(filter, json, len, out,
                      [](const auto& f, std::string_view bytes) { return f.screen_request(bytes); });
+}
+
+int kw_filter_screen_key(const kw_filter* filter, const char* text, size_t len, const char* key, size_t key_len,
+                         kw_result** out) {
+  if (key == nullptr && key_len != 0) return failed(KW_ERROR_ARGUMENT, "null key");
+  const std::string_view caller_key(key == nullptr ? "" : key, key_len);
+  return screen_with(filter, text, len, out,
+                     [caller_key](const auto& f, std::string_view bytes) { return f.screen(bytes, caller_key); });
+}
+
+int kw_filter_screen_request_key(const kw_filter* filter, const char* json, size_t len, const char* key, size_t key_len,
+                                 kw_result** out) {
+  if (key == nullptr && key_len != 0) return failed(KW_ERROR_ARGUMENT, "null key");
+  const std::string_view caller_key(key == nullptr ? "" : key, key_len);
+  return screen_with(filter, json, len, out, [caller_key](const auto& f, std::string_view bytes) {
+    return f.screen_request(bytes, caller_key);
+  });
 }
 
 int kw_result_verdict(const kw_result* result) {

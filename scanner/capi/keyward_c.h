@@ -53,12 +53,22 @@ typedef struct kw_result kw_result;
  * [filter] table (NULL or "" for the defaults: secrets block, personal data is redacted). `env` names the
  * [filter.env.NAME] whose request limits apply (NULL: the policy's default_env, or none). */
 KW_API int kw_filter_new(const char* policy_toml, const char* env, kw_filter** out);
+/* As kw_filter_new, with the rules and allowlists of a config file (a .keyward.toml, or a .gitleaks.toml) added to
+ * the built-in ones; its [filter] table is the policy unless `policy_toml` is given (not NULL). */
+KW_API int kw_filter_new_with_config(const char* config_path, const char* policy_toml, const char* env,
+                                     kw_filter** out);
 KW_API void kw_filter_free(kw_filter* filter);
 
 /* Screens plain text (`len` bytes, need not be NUL-terminated). */
 KW_API int kw_filter_screen(const kw_filter* filter, const char* text, size_t len, kw_result** out);
 /* Screens a JSON request body (a chat completion, FIM, embeddings, agents or conversations request). */
 KW_API int kw_filter_screen_request(const kw_filter* filter, const char* json, size_t len, kw_result** out);
+/* As kw_filter_screen and kw_filter_screen_request, and the caller's own API key (`key_len` bytes, e.g. from the
+ * request's Authorization header) anywhere in the input blocks it, whatever the rules and the policy say. */
+KW_API int kw_filter_screen_key(const kw_filter* filter, const char* text, size_t len, const char* key, size_t key_len,
+                                kw_result** out);
+KW_API int kw_filter_screen_request_key(const kw_filter* filter, const char* json, size_t len, const char* key,
+                                        size_t key_len, kw_result** out);
 
 /* KW_VERDICT_*; KW_VERDICT_BLOCKED for a null result. */
 KW_API int kw_result_verdict(const kw_result* result);

@@ -106,6 +106,22 @@ int run_audit(const AuditOptions& options);
 void add_filter_command(CLI::App& app, FilterOptions& options);
 int run_filter(const FilterOptions& options);
 
+struct ProxyOptions {
+  std::string listen = "127.0.0.1:8080";
+  std::string upstream = "https://api.mistral.ai";
+  std::optional<std::string> upstream_ca;
+  std::optional<std::string> policy;
+  std::string env;
+  std::optional<std::string> audit_log;
+  std::string client_timeout = "60s";
+  int threads = 0;
+  std::optional<std::string> config;
+  std::vector<std::string> rules;
+};
+
+void add_proxy_command(CLI::App& app, ProxyOptions& options);
+int run_proxy(const ProxyOptions& options);
+
 void add_hook_commands(CLI::App& app, HookOptions& options, CLI::App*& install, CLI::App*& uninstall);
 int run_install_hook(const HookOptions& options);
 int run_uninstall_hook(const HookOptions& options);

@@ -32,6 +32,8 @@ int run(int argc, char** argv) {
   add_audit_command(app, audit);
   FilterOptions filter;
   add_filter_command(app, filter);
+  ProxyOptions proxy;
+  add_proxy_command(app, proxy);
   HookOptions hook;
   CLI::App* install_hook = nullptr;
   CLI::App* uninstall_hook = nullptr;
@@ -60,6 +62,7 @@ int run(int argc, char** argv) {
     if (app.got_subcommand("git")) return run_git(git_options);
     if (app.got_subcommand("audit")) return run_audit(audit);
     if (app.got_subcommand("filter")) return run_filter(filter);
+    if (app.got_subcommand("proxy")) return run_proxy(proxy);
     if (install_hook->parsed()) return run_install_hook(hook);
     if (uninstall_hook->parsed()) return run_uninstall_hook(hook);
     if (rules_list->parsed()) return run_rules_list(rules);

@@ -111,11 +111,14 @@ std::optional<engine::Rule> parse_rule(const toml::table& table, const std::stri
   const toml::node* id_node = table.get("id");
   rule.id = id_node && id_node->is_string() ? id_node->as_string()->get() : fmt::format("rules[{}]", index);
   RuleErrors errors{.file = name, .rule = rule.id, .line = table.source().begin.line, .out = out};
-  if (id_node == nullptr || !id_node->is_string()) errors.add("missing id");
-  for (char c : rule.id) {
-    if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-')) {
-      errors.add(*id_node, "id must be lower-case letters, digits and dashes");
-      break;
+  if (id_node == nullptr || !id_node->is_string()) {
+    errors.add("missing id");  // the placeholder "rules[N]" names the rule in the messages; its shape is ours
+  } else {
+    for (char c : rule.id) {
+      if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-')) {
+        errors.add(*id_node, "id must be lower-case letters, digits and dashes");
+        break;
+      }
     }
   }
   for (const auto& [key, value] : table) {

@@ -175,8 +175,9 @@ std::optional<std::string> rewrite_value(std::string_view value, const std::vect
 // original bytes.
 class Session {
  public:
-  Session(const Filter::State& state, Workspace& workspace)
+  Session(const Filter::State& state, Workspace& workspace, std::string_view caller_key)
       : state_(state),
+        caller_key_(caller_key),
         workspace_(workspace),
         scratch_(workspace.scratch),
         view_(workspace.view),
@@ -195,6 +196,7 @@ class Session {
   std::string screen_text(std::string_view text) {
     check_size(text.size(), "");
     ++out_.audit.strings;
+    if (!caller_key_.empty() && text.find(caller_key_) != std::string_view::npos) add_caller_key_violation("");
     auto matches = engine::scan(state_.rules, text, scratch_);
     if (!matches) throw std::runtime_error(matches.error().message);
     std::vector<const Finding*> mine;
@@ -219,6 +221,7 @@ class Session {
       view_ += '\n';
       add_leaf(token, 0, value);
     }
+    find_caller_key();
     auto matches = engine::scan(state_.rules, std::string_view(view_).substr(0, body_size), scratch_);
     if (!matches) throw std::runtime_error(matches.error().message);
     for (std::size_t i = leaves_.size() - deferred_.size(); i < leaves_.size(); ++i) {
@@ -293,6 +296,28 @@ class Session {
     }
     workspace_.model_matches = std::move(*alone);
     return workspace_.model_matches;
+  }
+
+  // The caller's own key anywhere in a decoded key, string or number blocks, whatever the rules say. Searched in
+  // the view, where every string is decoded (a key written with \u escapes is still found).
+  void find_caller_key() {
+    if (caller_key_.empty() || leaves_.empty()) return;
+    const std::string_view view(view_);
+    for (std::size_t at = view.find(caller_key_); at != std::string_view::npos; at = view.find(caller_key_, at + 1)) {
+      const Leaf& leaf = leaves_[leaf_at(at)];
+      if (at < leaf.view_begin || at + caller_key_.size() > leaf.view_end) continue;  // across values: not text
+      add_caller_key_violation(pointer(leaf));
+    }
+  }
+
+  void add_caller_key_violation(std::string_view where) {
+    for (const auto& v : out_.violations) {
+      if (v.limit == "key" && v.pointer == where) return;
+    }
+    out_.violations.push_back(
+        {.limit = "key",
+         .pointer = std::string(where),
+         .message = "the request holds the caller's own API key (from its Authorization header)"});
   }
 
   void check_size(std::size_t bytes, std::string_view where) {
@@ -405,6 +430,7 @@ class Session {
   }
 
   const Filter::State& state_;
+  std::string_view caller_key_;
   Workspace& workspace_;
   engine::Scratch& scratch_;
   Screening out_;
@@ -609,11 +635,11 @@ const Policy& Filter::policy() const { return state_->policy; }
 const RequestLimits& Filter::limits() const { return state_->limits; }
 const std::string& Filter::env() const { return state_->env; }
 
-Expected<Screening> Filter::screen(std::string_view text) const {
+Expected<Screening> Filter::screen(std::string_view text, std::string_view caller_key) const {
   if (auto ok = check_input(text, state_->policy); !ok) return tl::unexpected(ok.error());
   try {
     WorkspaceLease workspace(*state_);
-    Session session(*state_, workspace.get());
+    Session session(*state_, workspace.get(), caller_key);
     std::string rewritten = session.screen_text(text);
     Screening& out = session.out();
     out.audit.time = now_utc();
@@ -628,11 +654,11 @@ Expected<Screening> Filter::screen(std::string_view text) const {
   }
 }
 
-Expected<Screening> Filter::screen_request(std::string_view json) const {
+Expected<Screening> Filter::screen_request(std::string_view json, std::string_view caller_key) const {
   if (auto ok = check_input(json, state_->policy); !ok) return tl::unexpected(ok.error());
   try {
     WorkspaceLease workspace(*state_);
-    Session session(*state_, workspace.get());
+    Session session(*state_, workspace.get(), caller_key);
     JsonSummary summary;
     bool changed = false;
     auto rewritten = session.screen_json(json, summary, changed);

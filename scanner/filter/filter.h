@@ -29,7 +29,8 @@ struct Finding {
 
 // A request that breaks the request policy (or an internal error): always a block.
 struct Violation {
-  std::string limit;  // "model", "max_tokens", "max_messages", "max_text_bytes", "key", "internal-error"
+  std::string limit;  // "model", "max_tokens", "max_messages", "max_text_bytes", "key" (the caller's own key),
+                      // "internal-error"
   std::string pointer;
   std::string message;  // names the limit and the value, never a secret
 };
@@ -58,10 +59,14 @@ class Filter {
   Filter& operator=(Filter&&) noexcept;
   ~Filter();
 
+  // `caller_key`, when not empty, is the caller's own API key (from the Authorization header of the request being
+  // screened): found anywhere in the text or in a decoded key, string or number, it blocks the request whatever
+  // the rules and the policy say (a "key" violation naming where, never the key).
+
   // Plain text: one string with pointer "".
-  Expected<Screening> screen(std::string_view text) const;
+  Expected<Screening> screen(std::string_view text, std::string_view caller_key = {}) const;
   // A JSON request body: every key, string and number screened; strings holding JSON screened inside.
-  Expected<Screening> screen_request(std::string_view json) const;
+  Expected<Screening> screen_request(std::string_view json, std::string_view caller_key = {}) const;
 
   const Policy& policy() const;
   const RequestLimits& limits() const;

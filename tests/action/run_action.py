@@ -23,7 +23,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import runner_sim  # noqa: E402
 
 KEYWARD, SOURCE = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-BUILD_ONLY_LEFT_OUT = {"libgtest-dev", "libgmock-dev", "pre-commit", "python3-yaml", "lld"}
+BUILD_ONLY_LEFT_OUT = {"libgtest-dev", "libgmock-dev", "pre-commit", "python3-yaml", "lld", "python3-httpx",
+                      "python3-pip"}
 failures = []
 
 

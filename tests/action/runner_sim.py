@@ -30,6 +30,7 @@ NOBLE = {
     "libtbb-dev": "2021.11.0-2", "libssl-dev": "3.0.13-0ubuntu3", "libphonenumber-dev": "8.12.57+ds-4",
     "zlib1g-dev": "1:1.3.dfsg-3.1", "libdeflate-dev": "1.19-1", "libgtest-dev": "1.14.0-1", "libgmock-dev": "1.14.0-1",
     "pre-commit": "3.6.2-1", "python3-yaml": "6.0.1-2", "lld": "1:18.0-59", "ninja-build": "1.11.1-2",
+    "libboost-dev": "1.83.0.1ubuntu2", "python3-httpx": "0.26.0-1", "python3-pip": "24.0+dfsg-1ubuntu1",
 }
 HYPERSCAN = {"libhyperscan-dev": "5.4.2-1build1"}
 VECTORSCAN = {"libvectorscan-dev": ("5.4.11-2", "libhyperscan-dev")}  # version, the name it provides (and conflicts)

@@ -209,11 +209,19 @@ TEST(FirstHourE2E, Point5EveryCommandReportsEveryConfigProblemAtOnceInOneFormat)
       "keyward: error: .keyward.toml:8: unknown key 'filter.env.prod.limits'\n"
       "keyward: error: .keyward.toml:1: disabled_rules names an unknown rule 'no-such-rule' (`keyward rules list` "
       "shows them)\n";
-  for (const std::vector<std::string>& command : std::vector<std::vector<std::string>>{
-           {"scan", "."}, {"baseline", "."}, {"audit"}, {"rules", "list"}, {"filter", "--input", "text"}}) {
+  for (const std::vector<std::string>& command :
+       std::vector<std::vector<std::string>>{{"scan", "."},
+                                             {"baseline", "."},
+                                             {"audit"},
+                                             {"rules", "list"},
+                                             {"filter", "--input", "text"},
+                                             {"proxy", "--listen", "127.0.0.1:0"}}) {
     GitRepo repo;  // audit needs a repository; the others run as well in one
     repo.write(".keyward.toml", read_file(dir / ".keyward.toml"));
-    run = run_keyward(command, in_dir(repo.path(), "hello\n"));
+    ProcessOptions options = in_dir(repo.path(), "hello\n");
+    options.timeout_seconds = 60;  // a proxy that got past the check would serve until killed: a failure, not a hang
+    run = run_keyward(command, options);
+    EXPECT_FALSE(run.timed_out) << command[0];
     EXPECT_EQ(run.exit_code, 2) << command[0];
     EXPECT_EQ(run.err, every_problem) << command[0];
   }

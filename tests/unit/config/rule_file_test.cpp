@@ -73,6 +73,17 @@ colour = "red"
   EXPECT_NE(m.find("bad.toml:13: two: unknown key 'colour'"), std::string::npos) << m;
 }
 
+// Found by the rule-file fuzzer: a rule without an id (a typo such as `secretid`) is named by its place, and that
+// placeholder is not checked as if the user had written it.
+TEST(RuleFile, ARuleWithoutAnIdIsMissingItsIdAndNothingElseAboutIt) {
+  const auto file = parse_rule_file("[[rules]]\nsecretid = \"c\"\ndescription = \"d\"\nregex = '(a)'\n", "no-id.toml");
+  ASSERT_FALSE(file.has_value());
+  const std::string& m = file.error().message;
+  EXPECT_NE(m.find("missing id"), std::string::npos) << m;
+  EXPECT_NE(m.find("unknown key 'secretid'"), std::string::npos) << m;
+  EXPECT_EQ(m.find("lower-case"), std::string::npos) << m;
+}
+
 TEST(RuleFile, ReportsTomlSyntaxErrorsWithLineAndColumn) {
   const auto file = parse_rule_file("[[rules]]\nid = \"x\nregex = 1\n", "broken.toml");
   ASSERT_FALSE(file.has_value());

@@ -1,5 +1,6 @@
 #include "scanner/filter/filter.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -324,6 +325,32 @@ TEST(Filter, ManyThreadsScreenAtOnceWithTheSameResults) {
   }
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(mismatches, std::vector<int>(8, 0));
+}
+
+// Issue 19: the caller's own API key (from its Authorization header) blocks wherever it is, whatever the policy
+// says, and is found decoded (a \u escape) and inside a string holding JSON; the message never holds it.
+TEST(Filter, TheCallersOwnKeyBlocksWhateverThePolicySays) {
+  const Filter allow_all = make_filter("[filter]\nsecret = \"allow\"\npersonal-data = \"allow\"\n");
+  const std::string key = fake_token(19);
+  const std::string escaped = "\\u00" + fmt::format("{:02x}", key[0]) + key.substr(1);
+  const std::string request = R"({"model": "mistral-small-latest", "messages": [{"role": "user", "content": "k )" +
+                              escaped + R"("}, {"role": "tool", "content": "{\"token\": \")" + key + R"(\"}"}]})";
+  auto screening = allow_all.screen_request(request, key);
+  ASSERT_TRUE(screening) << screening.error().message;
+  EXPECT_EQ(screening->verdict, Verdict::kBlocked);
+  EXPECT_TRUE(screening->text.empty());
+  ASSERT_EQ(screening->violations.size(), 2u);
+  EXPECT_EQ(screening->violations[0].limit, "key");
+  EXPECT_EQ(screening->violations[0].pointer, "/messages/0/content");
+  EXPECT_EQ(screening->violations[1].pointer, "/messages/1/content/token");
+  EXPECT_EQ(screening->violations[0].message.find(key), std::string::npos);
+  EXPECT_EQ(screening->audit.violations, (std::vector<std::string>{"key", "key"}));
+
+  // Without it, or with another key, the same request passes; plain text is checked too.
+  EXPECT_EQ(allow_all.screen_request(request)->verdict, Verdict::kAllowed);
+  EXPECT_EQ(allow_all.screen_request(request, fake_token(20))->verdict, Verdict::kAllowed);
+  EXPECT_EQ(allow_all.screen("my key is " + key, key)->verdict, Verdict::kBlocked);
+  EXPECT_EQ(allow_all.screen("my key is " + key)->verdict, Verdict::kAllowed);
 }
 
 }  // namespace
