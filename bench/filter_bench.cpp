@@ -2,6 +2,7 @@
 // prompt, code, a few turns; some carry an e-mail, a card or a fake API key), each screened with the default
 // policy. Prints requests/second and microseconds/request. Usage: keyward_filter_bench [REQUESTS]
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>

@@ -1,5 +1,6 @@
 // keyward's entry point: parse the command line, call one command, turn its outcome into an exit code.
 #include <csignal>
+#include <exception>
 #include <iostream>
 #include <string>
 #include <vector>

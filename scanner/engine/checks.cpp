@@ -1,5 +1,6 @@
 #include "scanner/engine/checks.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cmath>

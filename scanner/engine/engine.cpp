@@ -1,10 +1,12 @@
 #include "scanner/engine/engine.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <limits>
+#include <tuple>
 
 #include <fmt/format.h>
-#include <hs/hs.h>
+#include <hs.h>
 #include <re2/re2.h>
 
 #include "scanner/engine/checks.h"

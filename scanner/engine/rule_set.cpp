@@ -10,7 +10,7 @@
 #include <thread>
 
 #include <fmt/format.h>
-#include <hs/hs.h>
+#include <hs.h>
 #include <re2/re2.h>
 
 namespace keyward::engine {

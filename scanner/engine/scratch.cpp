@@ -1,7 +1,7 @@
 #include "scanner/engine/scratch.h"
 
 #include <fmt/format.h>
-#include <hs/hs.h>
+#include <hs.h>
 
 namespace keyward::engine {
 

@@ -2,6 +2,8 @@
 // on `scan` and `git`, stale entries are noted, a bad file stops the run.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "tests/e2e/fixtures.h"

@@ -2,6 +2,7 @@
 // tool calls (string and object arguments), FIM, embeddings; request policy per environment; the audit log.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <set>
 

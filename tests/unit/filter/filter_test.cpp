@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <stdexcept>
 #include <thread>
 
 #include "tests/e2e/fixtures.h"

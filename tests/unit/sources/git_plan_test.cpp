@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "scanner/sources/git.h"
 #include "tests/support/git_repo.h"
