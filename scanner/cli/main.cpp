@@ -9,6 +9,7 @@
 
 #include "scanner/cli/commands.h"
 #include "scanner/cli/parse_errors.h"
+#include "scanner/cli/version_text.h"
 #include "scanner/sources/git.h"
 
 namespace {
@@ -20,7 +21,7 @@ int run(int argc, char** argv) {
 
   CLI::App app{"keyward: find secrets before they leave your machine"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string(KEYWARD_VERSION));
+  app.set_version_flag("--version", version_text);
 
   ScanOptions scan;
   add_scan_command(app, scan);
