@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `cpack -G DEB` (issue 20): the .deb's Depends are computed (dpkg-shlibdeps) and name the runtime packages of the
-# libraries keyward loads; unpacked with dpkg-deb -x, the packaged keyward says its version and scans, and the
-# packaged libkeyward_c.so.0 is there with its SONAME. The package is made in a temporary directory, not the build's.
+# libraries keyward loads, and apt could install it here (simulated); unpacked with dpkg-deb -x, the packaged keyward
+# says its version and scans, and the packaged libkeyward_c.so.0 is there with its SONAME. The package is made in a
+# temporary directory, not the build's.
 # Usage: deb_test.sh BUILD_DIR VERSION
 set -euo pipefail
 build=$1 version=$2
@@ -37,6 +38,10 @@ for library in libhs.so libre2.so libgit2.so libc.so.6 libstdc++.so.6; do
   [ -n "$owner" ] || fail "no installed package holds $path"
   [[ ", $depends," == *", $owner "* || ", $depends," == *", $owner,"* ]] || fail "Depends lacks $owner (for $path)"
 done
+
+# apt resolves every Depends here (a simulation: the suite never changes the machine it runs on).
+apt-get install --simulate "$deb" >"$work/apt.log" 2>&1 || { cat "$work/apt.log" >&2; fail "apt-get cannot install it"; }
+grep -q '^Inst keyward ' "$work/apt.log" || { cat "$work/apt.log" >&2; fail "apt-get would not install keyward"; }
 
 # Unpacked: the packaged binary runs from the package's tree, the library beside it in /usr/lib.
 lib=$(find "$work/root/usr" -name libkeyward_c.so.0 | head -1)
