@@ -3,8 +3,12 @@
 # runs; the library carries its versioned SONAME; a C program builds against the installed header and library
 # through pkg-config, and a CMake project through find_package(keyward); both screen requests.
 # Usage: install_test.sh BUILD_DIR SOURCE_DIR VERSION [CMAKE_GENERATOR]
+# Environment, for both consumers: CC (default cc); KEYWARD_CONSUMER_CFLAGS and KEYWARD_CONSUMER_LDFLAGS (the
+# sanitizers of an instrumented build, and their runtimes).
 set -euo pipefail
 build=$1 source=$2 version=$3 generator=${4:-}
+cc=${CC:-cc} cflags="-Wall -Wextra -Werror ${KEYWARD_CONSUMER_CFLAGS:-}"
+ldflags=${KEYWARD_CONSUMER_LDFLAGS:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 prefix=$work/prefix
@@ -40,13 +44,15 @@ echo "nothing here" >"$work/scan/settings.env"
 export PKG_CONFIG_PATH=$(dirname "$pc")
 [ "$(pkg-config --modversion keyward)" = "$version" ] || fail "pkg-config --modversion keyward is not $version"
 # shellcheck disable=SC2046  # pkg-config's flags are meant to split into words
-cc -std=c99 -Wall -Wextra -Werror "$source/tests/install/screen.c" -o "$work/screen_pkgconfig" \
+# shellcheck disable=SC2086  # so are the extra flags
+"$cc" -std=c99 $cflags $ldflags "$source/tests/install/screen.c" -o "$work/screen_pkgconfig" \
   $(pkg-config --cflags --libs keyward) -Wl,-rpath,"$(pkg-config --variable=libdir keyward)"
 "$work/screen_pkgconfig" "$version" || fail "the program built through pkg-config got a wrong verdict"
 
 # find_package(keyward) from another CMake project.
 cmake -S "$source/tests/install/consumer" -B "$work/consumer" ${generator:+-G "$generator"} \
-  -DCMAKE_PREFIX_PATH="$prefix" -DKEYWARD_VERSION="$version" -DCMAKE_C_FLAGS="-Wall -Wextra -Werror" \
+  -DCMAKE_PREFIX_PATH="$prefix" -DKEYWARD_VERSION="$version" -DCMAKE_C_COMPILER="$cc" -DCMAKE_C_FLAGS="$cflags" \
+  -DCMAKE_EXE_LINKER_FLAGS="$ldflags" \
   >"$work/consumer.log" 2>&1 || { cat "$work/consumer.log" >&2; fail "configuring the find_package(keyward) project failed"; }
 cmake --build "$work/consumer" >>"$work/consumer.log" 2>&1 || { cat "$work/consumer.log" >&2; fail "building it failed"; }
 "$work/consumer/screen" "$version" || fail "the program built through find_package(keyward) got a wrong verdict"
