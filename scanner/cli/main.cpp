@@ -45,6 +45,8 @@ int run(int argc, char** argv) {
   CLI::App* rules_list = nullptr;
   CLI::App* rules_check = nullptr;
   add_rules_commands(app, rules, rules_list, rules_check);
+  CompletionOptions completion_options;
+  CLI::App* completion = add_completion_command(app, completion_options);
 
   try {
     app.parse(argc, argv);
@@ -70,6 +72,7 @@ int run(int argc, char** argv) {
     if (uninstall_hook->parsed()) return run_uninstall_hook(hook);
     if (rules_list->parsed()) return run_rules_list(rules);
     if (rules_check->parsed()) return run_rules_check(rules);
+    if (completion->parsed()) return run_completion(app, completion_options);
   } catch (const std::exception& e) {
     print_error(e.what());
     return kExitError;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `cmake --install` into a temporary prefix, then used as another project would (issue 20): the installed keyward
-# runs and its man page is there; the library carries its versioned SONAME; a C program builds against the installed
-# header and library through pkg-config, and a CMake project through find_package(keyward); both screen requests.
+# runs and its man page and completions are there; the library carries its versioned SONAME; a C program builds
+# against the installed header and library through pkg-config, and a CMake project through find_package(keyward);
+# both screen requests.
 # Usage: install_test.sh BUILD_DIR SOURCE_DIR VERSION [CMAKE_GENERATOR]
 # Environment, for both consumers: CC (default cc); KEYWARD_CONSUMER_CFLAGS and KEYWARD_CONSUMER_LDFLAGS (the
 # sanitizers of an instrumented build, and their runtimes).
@@ -20,6 +21,10 @@ cmake --install "$build" --prefix "$prefix" >"$work/install.log" || { cat "$work
 [ -x "$prefix/bin/keyward" ] || fail "no bin/keyward"
 [ -f "$prefix/include/keyward/keyward_c.h" ] || fail "no include/keyward/keyward_c.h"
 [ -f "$prefix/share/man/man1/keyward.1" ] || fail "no share/man/man1/keyward.1"
+for completion in bash-completion/completions/keyward zsh/vendor-completions/_keyward \
+  fish/vendor_completions.d/keyward.fish; do
+  [ -s "$prefix/share/$completion" ] || fail "no share/$completion"
+done
 pc=$(find "$prefix" -name keyward.pc)
 [ -n "$pc" ] || fail "no keyward.pc"
 config=$(find "$prefix" -name keywardConfig.cmake)
