@@ -21,8 +21,6 @@ int run(int argc, char** argv) {
 
   CLI::App app{"keyward: find secrets before they leave your machine", "keyward"};
   app.require_subcommand(1);
-  // Every command's options on one page: what help2man turns into the man page (cmake/man_page.cmake).
-  app.set_help_all_flag("--help-all", "Print this help message and every command's, and exit");
   app.set_version_flag("--version", version_text);
 
   ScanOptions scan;
