@@ -27,10 +27,10 @@ check_command() {
   want=$(grep -oE '(^|[ ,])--?[A-Za-z][A-Za-z0-9-]*' <<<"$(awk '/^Options:/ { on = 1; next } /^[^ ]/ { on = 0 } on' <<<"$help")" |
     tr -d ' ,' | sort -u)
   got=$(offered "${command[@]}" -)
-  [ "$got" = "$want" ] || fail "keyward ${command[*]} -<TAB> offers [$(echo $got)], --help shows [$(echo $want)]"
+  [ "$got" = "$want" ] || fail "keyward ${command[*]} -<TAB> offers [${got//$'\n'/ }], --help shows [${want//$'\n'/ }]"
   want=$(awk '/^Subcommands:/ { on = 1; next } /^[^ ]/ { on = 0 } on && /^  [a-z]/ { print $1 }' <<<"$help" | sort)
   got=$(offered "${command[@]}" "")
-  [ "$got" = "$want" ] || fail "keyward ${command[*]} <TAB> offers [$(echo $got)], --help lists [$(echo $want)]"
+  [ "$got" = "$want" ] || fail "keyward ${command[*]} <TAB> offers [${got//$'\n'/ }], --help lists [${want//$'\n'/ }]"
   checked=$((checked + 1))
   local name
   for name in $want; do check_command "${command[@]}" "$name"; done

@@ -47,7 +47,8 @@ echo "nothing here" >"$work/scan/settings.env"
 "$prefix/bin/keyward" scan "$work/scan" >"$work/scan.out" 2>&1 || { cat "$work/scan.out" >&2; fail "installed keyward scan of a clean file failed"; }
 
 # pkg-config: the same flags any Makefile would use, the library found at run time through its rpath.
-export PKG_CONFIG_PATH=$(dirname "$pc")
+PKG_CONFIG_PATH=$(dirname "$pc")
+export PKG_CONFIG_PATH
 [ "$(pkg-config --modversion keyward)" = "$version" ] || fail "pkg-config --modversion keyward is not $version"
 # shellcheck disable=SC2046  # pkg-config's flags are meant to split into words
 # shellcheck disable=SC2086  # so are the extra flags
