@@ -64,7 +64,8 @@ Expected<std::vector<report::Finding>> staged_sensitive_files(const std::string&
     return tl::unexpected(ok.error());
   }
   std::unique_ptr<git_diff, DiffFree> diff(raw_diff);
-  git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
+  git_diff_find_options find{};
+  git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
   find.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_COPIES;
   if (auto ok = check(git_diff_find_similar(raw_diff, &find), "rename detection"); !ok) {
     return tl::unexpected(ok.error());

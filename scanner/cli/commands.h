@@ -130,6 +130,14 @@ void add_rules_commands(CLI::App& app, RulesOptions& options, CLI::App*& list, C
 int run_rules_list(const RulesOptions& options);
 int run_rules_check(const RulesOptions& options);
 
+struct CompletionOptions {
+  std::string shell;
+};
+
+// `keyward completion SHELL` prints the script for the whole command line, so it is given the finished `app`.
+CLI::App* add_completion_command(CLI::App& app, CompletionOptions& options);
+int run_completion(CLI::App& app, const CompletionOptions& options);
+
 // Prints "keyward: error: <message>" for each line of the message to stderr.
 void print_error(const std::string& message);
 

@@ -9,6 +9,7 @@
 
 #include "scanner/cli/commands.h"
 #include "scanner/cli/parse_errors.h"
+#include "scanner/cli/version_text.h"
 #include "scanner/sources/git.h"
 
 namespace {
@@ -18,9 +19,9 @@ int run(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);  // a closed pipe is a write error, not a crash
   keyward::sources::GitLibrary git;
 
-  CLI::App app{"keyward: find secrets before they leave your machine"};
+  CLI::App app{"keyward: find secrets before they leave your machine", "keyward"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string(KEYWARD_VERSION));
+  app.set_version_flag("--version", version_text);
 
   ScanOptions scan;
   add_scan_command(app, scan);
@@ -42,6 +43,8 @@ int run(int argc, char** argv) {
   CLI::App* rules_list = nullptr;
   CLI::App* rules_check = nullptr;
   add_rules_commands(app, rules, rules_list, rules_check);
+  CompletionOptions completion_options;
+  CLI::App* completion = add_completion_command(app, completion_options);
 
   try {
     app.parse(argc, argv);
@@ -67,6 +70,7 @@ int run(int argc, char** argv) {
     if (uninstall_hook->parsed()) return run_uninstall_hook(hook);
     if (rules_list->parsed()) return run_rules_list(rules);
     if (rules_check->parsed()) return run_rules_check(rules);
+    if (completion->parsed()) return run_completion(app, completion_options);
   } catch (const std::exception& e) {
     print_error(e.what());
     return kExitError;

@@ -213,7 +213,7 @@ class Session {
     pointers_.reserve(256);
     leaves_.reserve(32);
     docs_.push_back({.text = json});
-    auto walked = lay_out(0, "", &summary);
+    auto walked = lay_out(0, "");
     if (!walked) return tl::unexpected(walked.error());
     summary = std::move(*walked);
     const std::size_t body_size = view_.size();
@@ -365,7 +365,7 @@ class Session {
   }
 
   // Appends document `doc` to the view, recursing into strings that hold JSON.
-  Expected<JsonSummary> lay_out(std::size_t doc, const std::string& base, JsonSummary* summary) {
+  Expected<JsonSummary> lay_out(std::size_t doc, const std::string& base) {
     std::size_t at = 0;  // in the document: what is already in the view
     auto walked = walk_json(
         docs_[doc].text,
@@ -419,7 +419,7 @@ class Session {
     docs_.push_back(std::move(inner));
     docs_.back().text = docs_.back().owned;
     check_size(token.value.size(), token.pointer);
-    if (lay_out(docs_.size() - 1, token.pointer, nullptr)) return true;
+    if (lay_out(docs_.size() - 1, token.pointer)) return true;
     view_.resize(view_size);
     leaves_.resize(leaves);
     pointers_.resize(pointers);

@@ -20,6 +20,14 @@ GitLibrary::GitLibrary() {
 }
 GitLibrary::~GitLibrary() { git_libgit2_shutdown(); }
 
+std::string libgit2_version() {
+  int major = 0;
+  int minor = 0;
+  int revision = 0;
+  git_libgit2_version(&major, &minor, &revision);
+  return fmt::format("{}.{}.{}", major, minor, revision);
+}
+
 void RepositoryFree::operator()(git_repository* repo) const { git_repository_free(repo); }
 
 Repository discover_repository(const std::string& path) {

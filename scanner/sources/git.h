@@ -20,6 +20,9 @@ class GitLibrary {
   GitLibrary& operator=(const GitLibrary&) = delete;
 };
 
+// The version of the libgit2 loaded in this process (git_libgit2_version), e.g. "1.5.1".
+std::string libgit2_version();
+
 struct RepositoryFree {
   void operator()(git_repository* repo) const;
 };

@@ -87,7 +87,8 @@ struct PlanBuilder {
   // The blobs a diff adds or changes, with their added lines when asked for.
   Expected<bool> add_diff(git_diff* diff, int commit, LineFilter filter, NewSide side = NewSide::kObjects) {
     if (filter == LineFilter::kAddedLines) {  // with every line scanned, a renamed blob needs no pairing
-      git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
+      git_diff_find_options find{};
+      git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
       find.flags = GIT_DIFF_FIND_RENAMES;
       if (auto ok = check(git_diff_find_similar(diff, &find), "rename detection"); !ok) return ok;
     }
@@ -151,7 +152,8 @@ Expected<bool> plan_staged(PlanBuilder& builder) {
   if (git_revparse_single(&head, builder.repo, "HEAD^{tree}") == 0) {
     head_tree.reset(reinterpret_cast<git_tree*>(head));  // a repository with no commit yet compares to nothing
   }
-  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+  git_diff_options options{};
+  git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION);
   git_diff* diff = nullptr;
   if (auto ok = check(git_diff_tree_to_index(&diff, builder.repo, head_tree.get(), raw_index, &options), "diff"); !ok) {
     return ok;
@@ -165,7 +167,8 @@ Expected<bool> plan_staged(PlanBuilder& builder) {
 Expected<bool> plan_uncommitted(PlanBuilder& builder) {
   if (auto staged = plan_staged(builder); !staged) return staged;
   if (workdir(builder.repo).empty()) return fail("--uncommitted needs a working tree (this repository is bare)");
-  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+  git_diff_options options{};
+  git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION);
   options.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS | GIT_DIFF_SHOW_UNTRACKED_CONTENT;
   git_diff* diff = nullptr;
   if (auto ok = check(git_diff_index_to_workdir(&diff, builder.repo, nullptr, &options), "diff"); !ok) return ok;

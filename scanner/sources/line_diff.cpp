@@ -87,7 +87,8 @@ std::vector<int> added_lines(std::string_view before, std::string_view after) {
   const std::string_view old_middle = before.substr(head, before.size() - (after.size() - tail) - head);
   std::vector<int> lines;
   if (new_middle.empty()) return lines;
-  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+  git_diff_options options{};
+  git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION);
   options.context_lines = 0;
   options.interhunk_lines = 0;
   options.flags = GIT_DIFF_FORCE_TEXT;  // the caller has decided it is text

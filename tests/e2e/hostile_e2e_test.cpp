@@ -307,7 +307,9 @@ TEST(HostileE2E, NoKeyReachesStderrTheCacheOrTemporaryFilesAndReportsRedactByDef
   }
   for (const auto* root : {&cache, &tmp}) {
     for (const auto& entry : std::filesystem::recursive_directory_iterator(root->path())) {
-      if (entry.is_regular_file()) EXPECT_EQ(read_file(entry.path()).find(key), std::string::npos) << entry.path();
+      if (entry.is_regular_file()) {
+        EXPECT_EQ(read_file(entry.path()).find(key), std::string::npos) << entry.path();
+      }
     }
   }
 }

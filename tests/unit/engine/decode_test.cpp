@@ -121,9 +121,9 @@ TEST(Decode, AnEncodedTokenIsFoundAtEveryOffsetBesideRunsOfEveryKind) {
       "dHdvIGJsb2NrcyBvZiA2NCBieXRlcw==";
   std::vector<std::string> beside{""};
   for (const std::size_t n : {1, 15, 16, 17, 48, 63, 64, 65, 130}) {
-    beside.push_back(std::string(n, 'A'));             // cannot start text: dropped whole
-    beside.push_back("Z" + std::string(n - 1, 'z'));   // may start text, decodes to bytes that are not
-    beside.push_back("a/b_c-" + std::string(n, 'x'));  // a path of base64 characters
+    beside.push_back(std::string(n, 'A'));                  // cannot start text: dropped whole
+    beside.push_back(std::string("Z").append(n - 1, 'z'));  // may start text, decodes to bytes that are not
+    beside.push_back("a/b_c-" + std::string(n, 'x'));       // a path of base64 characters
   }
   for (const std::string& encoded : {short_run, long_run}) {
     for (std::size_t offset = 0; offset <= 70; ++offset) {

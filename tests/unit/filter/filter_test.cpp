@@ -231,7 +231,9 @@ TEST(Filter, AModelNameIsScreenedOnEveryRequestThoughCleanOnesAreRemembered) {
       const bool keyed = model.find(key) != std::string::npos;
       EXPECT_EQ(screening->verdict, keyed ? Verdict::kBlocked : Verdict::kAllowed) << model;
       EXPECT_EQ(screening->findings.size(), keyed ? 1u : 0u) << model;
-      if (keyed) EXPECT_EQ(screening->findings[0].pointer, "/model");
+      if (keyed) {
+        EXPECT_EQ(screening->findings[0].pointer, "/model");
+      }
     }
   }
 }

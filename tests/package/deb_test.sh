@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# `cpack -G DEB` (issue 20): the .deb's Depends are computed (dpkg-shlibdeps) and name the runtime packages of the
+# libraries keyward loads, and apt could install it here (simulated); unpacked with dpkg-deb -x, the packaged keyward
+# says its version and scans, and the packaged libkeyward_c.so.0 is there with its SONAME. The package is made in a
+# temporary directory, not the build's.
+# Usage: deb_test.sh BUILD_DIR VERSION
+set -euo pipefail
+build=$1 version=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "deb_test: $*" >&2; exit 1; }
+
+cpack -G DEB --config "$build/CPackConfig.cmake" -B "$work/out" >"$work/cpack.log" 2>&1 ||
+  { cat "$work/cpack.log" >&2; fail "cpack -G DEB failed"; }
+debs=("$work"/out/keyward_"$version"_*.deb)
+[ -f "${debs[0]}" ] || { cat "$work/cpack.log" >&2; fail "no keyward_${version}_*.deb"; }
+deb=${debs[0]}
+
+# Depends: computed from the binary's and the library's NEEDED entries, so the package of each library the
+# packaged keyward loads is there (dpkg -S on the file ldd resolves, with or without /usr: Debian 12 is /usr-merged).
+[ "$(dpkg-deb -f "$deb" Package)" = keyward ] || fail "Package is not keyward"
+[ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail "Version is not $version"
+depends=$(dpkg-deb -f "$deb" Depends)
+echo "Depends: $depends"
+dpkg-deb -x "$deb" "$work/root"
+keyward=$work/root/usr/bin/keyward
+[ -x "$keyward" ] || fail "no usr/bin/keyward in the package"
+owner_of() {
+  local candidate
+  for candidate in "$1" "$(readlink -f "$1")" "${1#/usr}" "/usr$1"; do
+    dpkg -S "$candidate" 2>/dev/null | head -1 | cut -d: -f1 && return
+  done
+}
+for library in libhs.so libre2.so libgit2.so libc.so.6 libstdc++.so.6; do
+  path=$(ldd "$keyward" | awk -v l="$library" 'index($1, l) == 1 { print $3; exit }')
+  [ -n "$path" ] || fail "the packaged keyward does not load $library"
+  owner=$(owner_of "$path")
+  [ -n "$owner" ] || fail "no installed package holds $path"
+  [[ ", $depends," == *", $owner "* || ", $depends," == *", $owner,"* ]] || fail "Depends lacks $owner (for $path)"
+done
+
+# apt resolves every Depends here (a simulation: the suite never changes the machine it runs on).
+apt-get install --simulate "$deb" >"$work/apt.log" 2>&1 || { cat "$work/apt.log" >&2; fail "apt-get cannot install it"; }
+grep -q '^Inst keyward ' "$work/apt.log" || { cat "$work/apt.log" >&2; fail "apt-get would not install keyward"; }
+
+# Unpacked: the packaged binary runs from the package's tree, the library beside it in /usr/lib.
+lib=$(find "$work/root/usr" -name libkeyward_c.so.0 | head -1)
+[ -n "$lib" ] || fail "no libkeyward_c.so.0 in the package"
+[ "$(objdump -p "$lib" | awk '$1 == "SONAME" { print $2 }')" = libkeyward_c.so.0 ] || fail "wrong SONAME in $lib"
+[ -f "$work/root/usr/include/keyward/keyward_c.h" ] || fail "no usr/include/keyward/keyward_c.h in the package"
+"$keyward" --version >"$work/version.out" || fail "packaged keyward --version failed"
+cat "$work/version.out"
+head -1 "$work/version.out" | grep -qx "keyward $version" || fail "packaged keyward --version does not say $version"
+grep -q '^Hyperscan ' "$work/version.out" || fail "packaged keyward --version does not name Hyperscan"
+grep -q '^libgit2 ' "$work/version.out" || fail "packaged keyward --version does not name libgit2"
+
+mkdir "$work/scan"
+# 32 characters of [A-Za-z0-9] from a fixed seed: made up here, never a real key.
+key=$(python3 -c 'import random, string; r = random.Random(21); print("".join(r.choice(string.ascii_letters + string.digits) for _ in range(32)))')
+echo "MISTRAL_API_KEY=$key" >"$work/scan/settings.env"
+status=0
+"$keyward" scan "$work/scan" >"$work/scan.out" 2>&1 || status=$?
+[ "$status" = 1 ] || { cat "$work/scan.out" >&2; fail "packaged keyward scan exited $status on a key, expected 1"; }
+grep -q mistral-api-key "$work/scan.out" || { cat "$work/scan.out" >&2; fail "the finding is not mistral-api-key"; }
+echo "nothing here" >"$work/scan/settings.env"
+"$keyward" scan "$work/scan" >"$work/scan.out" 2>&1 || { cat "$work/scan.out" >&2; fail "packaged keyward failed on a clean file"; }
+echo "deb_test: $(basename "$deb") unpacked: --version and a scan work"
