@@ -7,7 +7,6 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
-#include <set>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -18,6 +17,7 @@
 #include "scanner/config/config.h"
 #include "scanner/filter/filter.h"
 #include "scanner/filter/json_text.h"
+#include "scanner/filter/reasons.h"
 
 namespace keyward::cli {
 namespace {
@@ -55,16 +55,7 @@ std::string text_hint(const Error& error, std::string_view input) {
 }
 
 std::string blocked_line(const filter::Screening& screening) {
-  nlohmann::ordered_json reasons = nlohmann::ordered_json::array();
-  std::set<std::pair<std::string, std::string>> seen;
-  for (const auto& finding : screening.findings) {
-    if (finding.action != filter::Action::kBlock || !seen.emplace(finding.rule_id, finding.pointer).second) continue;
-    reasons.push_back({{"rule", finding.rule_id}, {"pointer", finding.pointer}});
-  }
-  for (const auto& violation : screening.violations) {
-    reasons.push_back({{"limit", violation.limit}, {"pointer", violation.pointer}, {"message", violation.message}});
-  }
-  const nlohmann::ordered_json line = {{"verdict", "blocked"}, {"reasons", std::move(reasons)}};
+  const nlohmann::ordered_json line = {{"verdict", "blocked"}, {"reasons", filter::blocked_reasons(screening)}};
   return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

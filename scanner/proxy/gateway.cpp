@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <set>
 #include <utility>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "scanner/filter/json_text.h"
+#include "scanner/filter/reasons.h"
 
 namespace keyward::proxy {
 namespace {
@@ -33,21 +33,6 @@ bool is_json_media_type(std::string_view content_type) {
   std::string media(trim(content_type.substr(0, content_type.find(';'))));
   std::transform(media.begin(), media.end(), media.begin(), [](unsigned char c) { return std::tolower(c); });
   return media == "application/json" || media.ends_with("+json");
-}
-
-// Why a screening blocked, as the `keyward filter` line says it: rule and pointer for each blocking finding,
-// limit, pointer and message for each violation.
-nlohmann::ordered_json reasons_of(const filter::Screening& screening) {
-  nlohmann::ordered_json reasons = nlohmann::ordered_json::array();
-  std::set<std::pair<std::string, std::string>> seen;
-  for (const auto& finding : screening.findings) {
-    if (finding.action != filter::Action::kBlock || !seen.emplace(finding.rule_id, finding.pointer).second) continue;
-    reasons.push_back({{"rule", finding.rule_id}, {"pointer", finding.pointer}});
-  }
-  for (const auto& violation : screening.violations) {
-    reasons.push_back({{"limit", violation.limit}, {"pointer", violation.pointer}, {"message", violation.message}});
-  }
-  return reasons;
 }
 
 // The short sentence of a block: what was found and where, the first few reasons.
@@ -75,7 +60,7 @@ Answer blocked_answer(const filter::Screening& screening) {
     return error_answer(500, "internal_error", "screening_failed",
                         "keyward could not screen this request, so it was not sent (it fails closed)");
   }
-  const nlohmann::ordered_json reasons = reasons_of(screening);
+  const nlohmann::ordered_json reasons = filter::blocked_reasons(screening);
   nlohmann::ordered_json body = {{"object", "error"},         {"message", blocked_message(reasons)},
                                  {"type", "keyward_blocked"}, {"param", nullptr},
                                  {"code", "blocked"},         {"reasons", reasons}};
