@@ -1,6 +1,5 @@
 #include "scanner/config/database_cache.h"
 
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,21 +11,14 @@
 
 #include <fmt/format.h>
 
+#include "scanner/sha256.h"
+
 namespace keyward::config {
 namespace {
 
 namespace fs = std::filesystem;
 
 constexpr std::string_view kMagic = "KWDB1\n";
-
-std::string sha256_hex(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
-  return hex;
-}
 
 std::string path_for(const std::string& directory, const std::string& key) {
   return directory + "/" + sha256_hex(key) + ".hsdb";
@@ -37,13 +29,14 @@ std::optional<std::string> load(const std::string& directory, const std::string&
   std::ifstream in(path_for(directory, key), std::ios::binary | std::ios::ate);
   if (!in) return std::nullopt;
   const auto size = static_cast<std::size_t>(in.tellg());
-  const std::size_t header = kMagic.size() + 65;  // magic, 64 hex digits, newline
+  const std::size_t header = kMagic.size() + kSha256HexChars + 1;  // magic, 64 hex digits, newline
   if (size < header) return std::nullopt;
   std::string file(size, '\0');
   in.seekg(0);
   if (!in.read(file.data(), static_cast<std::streamsize>(size))) return std::nullopt;
   if (file.compare(0, kMagic.size(), kMagic) != 0) return std::nullopt;
-  if (file.compare(kMagic.size(), 64, sha256_hex(std::string_view(file).substr(header))) != 0) return std::nullopt;
+  if (file.compare(kMagic.size(), kSha256HexChars, sha256_hex(std::string_view(file).substr(header))) != 0)
+    return std::nullopt;
   file.erase(0, header);
   return file;
 }

@@ -1,13 +1,12 @@
 #include "scanner/report/fingerprint.h"
 
-#include <openssl/evp.h>
-
-#include <fmt/format.h>
+#include "scanner/sha256.h"
 
 namespace keyward::report {
 namespace {
 
 constexpr std::string_view kKey = "keyward-fingerprint-v1";
+constexpr std::size_t kFingerprintHexChars = 32;  // the digest's first 16 bytes
 
 }  // namespace
 
@@ -18,12 +17,7 @@ std::string fingerprint(std::string_view rule_id, std::string_view path, std::st
     input.append(part);
     input.push_back('\0');
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(input.data(), input.size(), digest, &length, EVP_sha256(), nullptr);
-  std::string hex;
-  for (unsigned int i = 0; i < 16 && i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
-  return hex;
+  return sha256_hex(input).substr(0, kFingerprintHexChars);
 }
 
 }  // namespace keyward::report
