@@ -8,13 +8,12 @@
 #include <vector>
 
 #include "scanner/engine/rule_set.h"
+#include "scanner/limits.h"
 #include "scanner/report/report.h"
 #include "scanner/sources/git_plan.h"
 #include "scanner/sources/worktree.h"
 
 namespace keyward {
-
-inline constexpr std::uint64_t kDefaultMaxFileBytes = 10ull * 1024 * 1024;
 
 // Where a long scan stands, for a progress display; reported at most every kProgressInterval, then once with
 // `done` set.
@@ -31,7 +30,7 @@ inline constexpr double kProgressIntervalSeconds = 0.1;
 
 struct ScanOptions {
   int threads = 0;  // 0: one per core
-  std::uint64_t max_file_bytes = kDefaultMaxFileBytes;
+  std::uint64_t max_file_bytes = kDefaultMaxInputBytes;
   int max_decode_depth = 0;  // encodings undone to find secrets (engine/decode.h); 0: none
   sources::WalkOptions walk;
   std::function<void(const Progress&)> on_progress;  // git scans; called on one thread

@@ -13,6 +13,7 @@
 #include "scanner/cli/report_output.h"
 #include "scanner/cli/rule_loading.h"
 #include "scanner/engine/decode.h"
+#include "scanner/limits.h"
 #include "scanner/scan.h"
 #include "scanner/sources/git_plan.h"
 
@@ -96,7 +97,7 @@ int run_git(const GitOptions& options) {
   }
   const keyward::ScanOptions scan_options{
       .threads = options.report_options.threads,
-      .max_file_bytes = report_options->max_file_size.value_or(kDefaultMaxFileBytes),
+      .max_file_bytes = report_options->max_file_size.value_or(kDefaultMaxInputBytes),
       .max_decode_depth = report_options->max_decode_depth.value_or(engine::kUsualMaxDecodeDepth),
       .walk = {},
       .on_progress = progress_line(options.no_progress ? ProgressDisplay::kOff : ProgressDisplay::kAuto)};

@@ -17,6 +17,7 @@
 #include "scanner/config/config.h"
 #include "scanner/config/scan_settings.h"
 #include "scanner/engine/decode.h"
+#include "scanner/limits.h"
 #include "scanner/report/reporters.h"
 #include "scanner/scan.h"
 
@@ -99,7 +100,7 @@ Expected<ReportOptions> resolve_report_options(ReportOptions options, const Rule
   for (const auto& note : *notes) std::cerr << "keyward: note: " << note << '\n';
   auto settings = config::load_scan_settings(config_path);
   if (!settings) return tl::unexpected(settings.error());
-  if (!options.max_file_size) options.max_file_size = settings->max_file_bytes.value_or(kDefaultMaxFileBytes);
+  if (!options.max_file_size) options.max_file_size = settings->max_file_bytes.value_or(kDefaultMaxInputBytes);
   if (!options.max_decode_depth)
     options.max_decode_depth = settings->max_decode_depth.value_or(engine::kUsualMaxDecodeDepth);
   if (!options.no_redact && settings->redact == false) options.no_redact = true;

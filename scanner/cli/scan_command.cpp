@@ -11,6 +11,7 @@
 #include "scanner/cli/rule_loading.h"
 #include "scanner/cli/worktree_scan.h"
 #include "scanner/engine/decode.h"
+#include "scanner/limits.h"
 #include "scanner/scan.h"
 
 namespace keyward::cli {
@@ -31,7 +32,7 @@ Expected<report::Report> scan_worktree(const ScanOptions& options) {
   if (!rules) return tl::unexpected(rules.error());
   const keyward::ScanOptions scan_options{
       .threads = options.report_options.threads,
-      .max_file_bytes = options.report_options.max_file_size.value_or(kDefaultMaxFileBytes),
+      .max_file_bytes = options.report_options.max_file_size.value_or(kDefaultMaxInputBytes),
       .max_decode_depth = options.report_options.max_decode_depth.value_or(engine::kUsualMaxDecodeDepth),
       .walk = {
           .symlinks = options.follow_symlinks ? sources::SymlinkPolicy::kFollow : sources::SymlinkPolicy::kSkip,

@@ -12,6 +12,7 @@
 
 #include "scanner/engine/rule.h"
 #include "scanner/error.h"
+#include "scanner/limits.h"
 
 namespace keyward::filter {
 
@@ -25,7 +26,9 @@ enum class Action { kAllow, kMask, kRedact, kBlock };
 const char* to_string(Action action);
 std::optional<Action> action_named(std::string_view name);
 
-inline constexpr std::uint64_t kDefaultMaxInputBytes = 10ull * 1024 * 1024;
+// The default max_input_bytes is keyward::kDefaultMaxInputBytes (scanner/limits.h); scanner/proxy still names it
+// filter::kDefaultMaxInputBytes.
+using keyward::kDefaultMaxInputBytes;
 
 // What a request may ask for in one environment; an unset limit is no limit.
 struct RequestLimits {
