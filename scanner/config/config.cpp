@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include "scanner/config/gitleaks.h"
-#include "scanner/phone.h"
+#include "scanner/config/phone.h"
 #include "scanner/sources/git.h"
 
 namespace keyward::config {

@@ -8,14 +8,14 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
-#include "scanner/phone.h"
+#include "scanner/config/phone.h"
 
 namespace keyward::filter {
 namespace {
 
 // Keys are snake_case; "personal-data", as earlier READMEs spelt it, is read too, with a note.
-const std::set<std::string> kFilterKeys = {"secret",      "personal_data",   "personal-data",  "rules",
-                                           "env",         "default_env",     "max_input_bytes", "default_regions"};
+const std::set<std::string> kFilterKeys = {"secret", "personal_data", "personal-data",   "rules",
+                                           "env",    "default_env",   "max_input_bytes", "default_regions"};
 const std::set<std::string> kEnvKeys = {"models", "max_tokens", "max_messages", "max_text_bytes"};
 
 // What a loop over a missing table walks. Both arms of `t != nullptr ? *t : kNoTable` are lvalues, so the table is
@@ -85,7 +85,7 @@ void read_regions(const toml::node& node, Policy& policy, Problems& problems) {
   }
   for (const auto& item : *array) {
     const auto* region = item.as_string();
-    if (region == nullptr || !known_phone_region(region->get())) {
+    if (region == nullptr || !config::known_phone_region(region->get())) {
       problems.add(item,
                    "filter.default_regions: each entry must be a region code libphonenumber knows (\"FR\", \"GB\")");
       continue;

@@ -1,11 +1,11 @@
-#include "scanner/phone.h"
+#include "scanner/config/phone.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-namespace keyward {
+namespace keyward::config {
 namespace {
 
 TEST(Phone, AcceptsValidInternationalAndUsNumbers) {
@@ -45,4 +45,4 @@ TEST(Phone, KnownRegionsAreLibphonenumbersOwn) {
 }
 
 }  // namespace
-}  // namespace keyward
+}  // namespace keyward::config

@@ -1,11 +1,11 @@
-#include "scanner/phone.h"
+#include "scanner/config/phone.h"
 
 #include <phonenumbers/phonenumberutil.h>
 
 #include <set>
 #include <string>
 
-namespace keyward {
+namespace keyward::config {
 namespace {
 
 using i18n::phonenumbers::PhoneNumber;
@@ -35,4 +35,4 @@ bool known_phone_region(const std::string& region) {
   return regions.contains(region);
 }
 
-}  // namespace keyward
+}  // namespace keyward::config
