@@ -38,21 +38,4 @@ std::string decode_percent(std::string_view text);
 // Text, not binary data: almost no control bytes, and not mostly bytes above ASCII.
 bool mostly_printable(std::string_view bytes);
 
-namespace detail {
-// Each 64-byte block of `blocks` classified by every classifier this CPU runs, the portable one first, as masks
-// (bit i: byte i) of the base64 characters, of the first, second and third characters of base64 or hex of text,
-// of the characters that may follow a '%' or '\\' that triggers a window (a classifier that does not tell the
-// last three sets them all) and of '%' and '\\'. For the test that they all agree.
-struct BlockClasses {
-  std::uint64_t base64 = 0;
-  std::uint64_t text_first = 0;
-  std::uint64_t second = 0;
-  std::uint64_t third = 0;
-  std::uint64_t after_special = 0;
-  std::uint64_t special = 0;
-  bool operator==(const BlockClasses&) const = default;
-};
-std::vector<std::vector<BlockClasses>> classify_every_way(std::string_view blocks);
-}  // namespace detail
-
 }  // namespace keyward::engine

@@ -23,50 +23,6 @@ std::vector<Match> scan_text(const RuleSet& set, std::string_view text, int dept
   return *matches;
 }
 
-// Every byte value at every position of a block, classified alike by the portable, SSE2, AVX2 and AVX-512 code;
-// the portable classifier is checked byte by byte against the alphabet itself. The second and third characters
-// of base64 or hex of text are hex digits and the base64 characters whose value is 0 or 2-7 modulo 16 (second)
-// or 0 or 1 modulo 4 (third); n, t, r, quotes and hex digits may follow a '%' or '\\' that triggers. A classifier
-// may not tell one of these three classes (SSE2 tells none, AVX2 only the last), and then says all bytes are in
-// it.
-TEST(Decode, EveryClassifierAgreesOnEveryByteAtEveryPosition) {
-  std::string blocks;
-  for (int shift = 0; shift < 64; ++shift) {
-    for (int c = 0; c < 256; ++c) blocks += static_cast<char>((c + shift * 7) & 0xff);
-  }
-  ASSERT_EQ(blocks.size() % 64, 0u);
-  const auto each = detail::classify_every_way(blocks);
-  ASSERT_GE(each.size(), 1u);
-  const std::string_view base64_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_";
-  const std::string_view text_first = "IJKLMNOPQRSTUVWXYZabcdef234567";
-  const std::string_view second = "0123456789ABCDEFGHQSTUVWXabcdefgijklmnwyz";
-  const std::string_view third = "0123456789ABCDEFIJMNQRUVYZabcdefghklopstwx";
-  const std::string_view after_special = "0123456789ABCDEFabcdefnrt\"'";
-  for (std::size_t block = 0; block < each[0].size(); ++block) {
-    for (std::size_t k = 0; k < 64; ++k) {
-      const char c = blocks[block * 64 + k];
-      const int code = static_cast<unsigned char>(c);
-      EXPECT_EQ((each[0][block].base64 >> k) & 1, base64_alphabet.find(c) != std::string_view::npos ? 1u : 0u) << code;
-      EXPECT_EQ((each[0][block].text_first >> k) & 1, text_first.find(c) != std::string_view::npos ? 1u : 0u) << code;
-      EXPECT_EQ((each[0][block].special >> k) & 1, c == '%' || c == '\\' ? 1u : 0u) << code;
-      EXPECT_EQ((each[0][block].second >> k) & 1, second.find(c) != std::string_view::npos ? 1u : 0u) << code;
-      EXPECT_EQ((each[0][block].third >> k) & 1, third.find(c) != std::string_view::npos ? 1u : 0u) << code;
-      EXPECT_EQ((each[0][block].after_special >> k) & 1, after_special.find(c) != std::string_view::npos ? 1u : 0u)
-          << code;
-    }
-  }
-  for (std::size_t way = 1; way < each.size(); ++way) {
-    for (std::size_t block = 0; block < each[0].size(); ++block) {
-      detail::BlockClasses told = each[way][block];
-      for (auto field :
-           {&detail::BlockClasses::second, &detail::BlockClasses::third, &detail::BlockClasses::after_special}) {
-        if (told.*field == ~std::uint64_t{0}) told.*field = each[0][block].*field;  // a class it does not tell
-      }
-      EXPECT_TRUE(told == each[0][block]) << "classifier " << way << ", block " << block;
-    }
-  }
-}
-
 TEST(Decode, Base64HexAndPercent) {
   EXPECT_EQ(decode_base64("aGVsbG8gd29ybGQ="), "hello world");
   EXPECT_EQ(decode_base64("aGVsbG8gd29ybGQ"), "hello world");
