@@ -69,9 +69,7 @@ int make_filter(const char* config_path, const char* policy_toml, const char* en
                       ? keyward::filter::parse_policy(policy_toml == nullptr ? "" : policy_toml, "<policy>")
                       : keyward::filter::load_policy(*config);
     if (!policy) return failed(KW_ERROR_CONFIG, policy.error().message);
-    auto rules = keyward::filter::load_filter_rules(config, {}, policy->default_regions);
-    if (!rules) return failed(KW_ERROR_CONFIG, rules.error().message);
-    auto filter = keyward::filter::Filter::create(std::move(*rules), std::move(*policy), env == nullptr ? "" : env);
+    auto filter = keyward::filter::Filter::load(config, {}, std::move(*policy), env == nullptr ? "" : env);
     if (!filter) return failed(KW_ERROR_CONFIG, filter.error().message);
     *out = new kw_filter{std::move(*filter)};
     return KW_OK;

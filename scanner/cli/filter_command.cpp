@@ -105,12 +105,7 @@ int run_filter(const FilterOptions& options) {
     print_error("standard input is empty: nothing to screen (pipe a request or text into `keyward filter`)");
     return kExitError;
   }
-  auto rules = filter::load_filter_rules(config, options.rules, policy->default_regions);
-  if (!rules) {
-    print_error(rules.error().message);
-    return kExitError;
-  }
-  auto built = filter::Filter::create(std::move(*rules), std::move(*policy), options.env);
+  auto built = filter::Filter::load(config, options.rules, std::move(*policy), options.env);
   if (!built) {
     print_error(built.error().message);
     return kExitError;

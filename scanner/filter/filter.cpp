@@ -626,6 +626,13 @@ Expected<Filter> Filter::create(engine::RuleSet rules, Policy policy, const std:
   return Filter(std::move(state));
 }
 
+Expected<Filter> Filter::load(const std::optional<std::string>& config_path, const std::vector<std::string>& rule_files,
+                              Policy policy, const std::string& env) {
+  auto rules = load_filter_rules(config_path, rule_files, policy.default_regions);
+  if (!rules) return tl::unexpected(rules.error());
+  return create(std::move(*rules), std::move(policy), env);
+}
+
 Filter::Filter(std::unique_ptr<State> state) : state_(std::move(state)) {}
 Filter::Filter(Filter&&) noexcept = default;
 Filter& Filter::operator=(Filter&&) noexcept = default;

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +55,10 @@ class Filter {
   // `env` picks the request limits (empty: the policy's default_env, or none). Every rule the policy names
   // must be in the rule set.
   static Expected<Filter> create(engine::RuleSet rules, Policy policy, const std::string& env = "");
+  // create() over load_filter_rules(config_path, rule_files, policy.default_regions): the filter that
+  // `keyward filter`, `keyward proxy` and the C ABI build from a config, extra rule files and a policy.
+  static Expected<Filter> load(const std::optional<std::string>& config_path,
+                               const std::vector<std::string>& rule_files, Policy policy, const std::string& env = "");
 
   Filter(Filter&&) noexcept;
   Filter& operator=(Filter&&) noexcept;

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "tests/e2e/fixtures.h"
+#include "tests/support/temp_dir.h"
 
 namespace keyward::filter {
 namespace {
@@ -273,6 +274,32 @@ TEST(Filter, APolicyNamingAnUnknownRuleIsAnError) {
   auto policy = parse_policy("[filter.rules]\nno-such-rule = \"allow\"\n", "<test>");
   ASSERT_TRUE(policy);
   EXPECT_FALSE(Filter::create(std::move(*rules), std::move(*policy)));
+}
+
+// Filter::load (what `keyward filter`, `keyward proxy` and the C ABI build): an extra rule file's rules join the
+// built-in ones, the policy acts on them, and a policy naming a rule that no file brings is an error.
+TEST(Filter, LoadJoinsExtraRulesAndChecksThePolicyAgainstThem) {
+  const keyward::testing::TempDir dir;
+  const std::string extra = dir.write("extra.toml", R"toml([[rules]]
+id = "acme-ticket"
+description = "an ACME ticket token"
+regex = '''acme_ticket=([a-z]{12})'''
+)toml");
+  auto policy = parse_policy("[filter.rules]\nacme-ticket = \"mask\"\n", "<test>");
+  ASSERT_TRUE(policy) << policy.error().message;
+  auto filter = Filter::load(std::nullopt, {extra}, *policy);
+  ASSERT_TRUE(filter) << filter.error().message;
+  auto screening = filter->screen("ticket acme_ticket=qzvkrtmwpxle here");
+  ASSERT_TRUE(screening) << screening.error().message;
+  ASSERT_EQ(screening->findings.size(), 1u);
+  EXPECT_EQ(screening->findings[0].rule_id, "acme-ticket");
+  EXPECT_EQ(screening->findings[0].action, Action::kMask);
+  EXPECT_EQ(screening->text, "ticket acme_ticket=********pxle here");
+
+  auto without = Filter::load(std::nullopt, {}, *policy);
+  ASSERT_FALSE(without);
+  EXPECT_NE(without.error().message.find("acme-ticket"), std::string::npos) << without.error().message;
+  EXPECT_FALSE(Filter::load(std::nullopt, {dir / "missing.toml"}, Policy{}));
 }
 
 // Issue #6: UUIDs, hashes, dates, timestamps and order numbers are not personal data.
