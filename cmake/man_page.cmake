@@ -17,11 +17,14 @@ file(GENERATE OUTPUT ${KEYWARD_MAN_HELP}
      CONTENT "#!/bin/sh\nexec '${CMAKE_SOURCE_DIR}/cmake/man_page_help.sh' '$<TARGET_FILE:keyward>' \"$@\"\n"
      FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
 set(KEYWARD_MAN_PAGE ${CMAKE_BINARY_DIR}/man/keyward.1)
-add_custom_command(OUTPUT ${KEYWARD_MAN_PAGE}
+# Installed gzipped, as Debian policy has man pages (gzip -9n: no name or time in it, so the same page makes the
+# same bytes); `man` reads it as it is. The test reads the plain page beside it.
+add_custom_command(OUTPUT ${KEYWARD_MAN_PAGE} ${KEYWARD_MAN_PAGE}.gz
   COMMAND ${KEYWARD_HELP2MAN} --no-info --no-discard-stderr --version-string=${PROJECT_VERSION}
           "--name=find secrets before they leave your machine" --output=${KEYWARD_MAN_PAGE} ${KEYWARD_MAN_HELP}
+  COMMAND gzip -9nkf ${KEYWARD_MAN_PAGE}
   DEPENDS keyward ${CMAKE_SOURCE_DIR}/cmake/man_page_help.sh
   COMMENT "Writing the man page keyward.1 from every command's --help"
   VERBATIM)
-add_custom_target(keyward_man_page ALL DEPENDS ${KEYWARD_MAN_PAGE})
-install(FILES ${KEYWARD_MAN_PAGE} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+add_custom_target(keyward_man_page ALL DEPENDS ${KEYWARD_MAN_PAGE} ${KEYWARD_MAN_PAGE}.gz)
+install(FILES ${KEYWARD_MAN_PAGE}.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)

@@ -16,4 +16,8 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # libkeyward_c.so.0 is a shared library in the package: a shlibs file for packages built against it, and the
 # ldconfig trigger.
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
+# Every Debian package carries usr/share/doc/<package>/copyright (Debian policy 12.5); `cmake --install` puts it in
+# share/doc/keyward as well.
+include(GNUInstallDirs)
+install(FILES ${CMAKE_CURRENT_LIST_DIR}/debian/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})
 include(CPack)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `cmake --install` into a temporary prefix, then used as another project would (issue 20): the installed keyward
-# runs and its man page and completions are there; the library carries its versioned SONAME; a C program builds
+# runs and its man page (gzipped), copyright file and completions are there; the library carries its versioned SONAME; a C program builds
 # against the installed header and library through pkg-config, and a CMake project through find_package(keyward);
 # both screen requests.
 # Usage: install_test.sh BUILD_DIR SOURCE_DIR VERSION [CMAKE_GENERATOR]
@@ -20,7 +20,8 @@ cmake --install "$build" --prefix "$prefix" >"$work/install.log" || { cat "$work
 # The layout: GNUInstallDirs (lib may be lib/<multiarch>).
 [ -x "$prefix/bin/keyward" ] || fail "no bin/keyward"
 [ -f "$prefix/include/keyward/keyward_c.h" ] || fail "no include/keyward/keyward_c.h"
-[ -f "$prefix/share/man/man1/keyward.1" ] || fail "no share/man/man1/keyward.1"
+gzip -t "$prefix/share/man/man1/keyward.1.gz" 2>/dev/null || fail "no gzipped share/man/man1/keyward.1.gz"
+[ -f "$prefix/share/doc/keyward/copyright" ] || fail "no share/doc/keyward/copyright"
 for completion in bash-completion/completions/keyward zsh/vendor-completions/_keyward \
   fish/vendor_completions.d/keyward.fish; do
   [ -s "$prefix/share/$completion" ] || fail "no share/$completion"

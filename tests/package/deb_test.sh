@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `cpack -G DEB` (issue 20): the .deb's Depends are computed (dpkg-shlibdeps) and name the runtime packages of the
 # libraries keyward loads, and apt could install it here (simulated); unpacked with dpkg-deb -x, the packaged keyward
-# says its version and scans, and the packaged libkeyward_c.so.0 is there with its SONAME. The package is made in a
+# says its version and scans, the packaged libkeyward_c.so.0 is there with its SONAME, and the man page (gzipped)
+# and the copyright file are where Debian policy has them. The package is made in a
 # temporary directory, not the build's.
 # Usage: deb_test.sh BUILD_DIR VERSION
 set -euo pipefail
@@ -48,6 +49,18 @@ lib=$(find "$work/root/usr" -name libkeyward_c.so.0 | head -1)
 [ -n "$lib" ] || fail "no libkeyward_c.so.0 in the package"
 [ "$(objdump -p "$lib" | awk '$1 == "SONAME" { print $2 }')" = libkeyward_c.so.0 ] || fail "wrong SONAME in $lib"
 [ -f "$work/root/usr/include/keyward/keyward_c.h" ] || fail "no usr/include/keyward/keyward_c.h in the package"
+# Debian policy: the man page gzipped (gzip -9n) under usr/share/man/man1, and a copyright file in the
+# package's doc directory.
+page=$work/root/usr/share/man/man1/keyward.1.gz
+gzip -t "$page" 2>/dev/null || fail "no gzipped usr/share/man/man1/keyward.1.gz in the package"
+[ ! -e "$work/root/usr/share/man/man1/keyward.1" ] || fail "an uncompressed usr/share/man/man1/keyward.1 in the package"
+gzip -dc "$page" | grep -q '^\.TH KEYWARD "1"' || fail "keyward.1.gz is not keyward's section 1 page"
+man -l "$page" 2>/dev/null | grep -q 'keyward scan' || fail "man -l cannot show keyward.1.gz"
+copyright=$work/root/usr/share/doc/keyward/copyright
+[ -f "$copyright" ] || fail "no usr/share/doc/keyward/copyright in the package"
+grep -q '^Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' "$copyright" ||
+  fail "usr/share/doc/keyward/copyright is not in the machine-readable format"
+grep -q '^License: ' "$copyright" || fail "usr/share/doc/keyward/copyright names no license"
 "$keyward" --version >"$work/version.out" || fail "packaged keyward --version failed"
 cat "$work/version.out"
 head -1 "$work/version.out" | grep -qx "keyward $version" || fail "packaged keyward --version does not say $version"
