@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# .ci/install-deps's own options (issue 20): -h and --help print its usage on stdout and exit 0; an unknown option
+# is one line on stderr naming it, and exit 2, not a missing package named after it. Both stop before apt is asked
+# anything, so this changes nothing on the machine.
+# Usage: install_deps_test.sh INSTALL_DEPS
+set -euo pipefail
+script=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "install_deps_test: $*" >&2; exit 1; }
+
+for option in --help -h; do
+  status=0
+  "$script" "$option" >"$work/out" 2>"$work/err" || status=$?
+  [ "$status" = 0 ] || { cat "$work/err" >&2; fail "$option exited $status, expected 0"; }
+  [ ! -s "$work/err" ] || { cat "$work/err" >&2; fail "$option wrote to stderr"; }
+  grep -q '^ *\.ci/install-deps --build-only ' "$work/out" || { cat "$work/out" >&2; fail "$option shows no usage"; }
+done
+
+status=0
+"$script" --no-such-option >"$work/out" 2>"$work/err" || status=$?
+[ "$status" = 2 ] || { cat "$work/err" >&2; fail "an unknown option exited $status, expected 2"; }
+[ ! -s "$work/out" ] || { cat "$work/out" >&2; fail "an unknown option wrote to stdout"; }
+[ "$(wc -l <"$work/err")" = 1 ] || { cat "$work/err" >&2; fail "an unknown option is not one line on stderr"; }
+grep -q -- "--no-such-option" "$work/err" || { cat "$work/err" >&2; fail "the error does not name the option"; }
+echo "install_deps_test: --help, -h and an unknown option behave"
