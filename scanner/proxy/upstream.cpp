@@ -29,15 +29,20 @@ using tcp = net::ip::tcp;
 using PlainStream = beast::tcp_stream;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
-constexpr std::size_t kChunkBytes = std::size_t{64} * 1024;  // one read of a response body
-constexpr std::size_t kMaxIdleConnections = 256;             // kept alive per thread
-constexpr auto kMaxIdleTime = std::chrono::seconds(30);      // then a server may have closed it: not reused
-constexpr auto kTrustedIdleTime = std::chrono::seconds(1);   // no server closes a connection idle for less
-constexpr std::uint32_t kResponseHeaderLimit = 64 * 1024;    // bytes of a response's head
+constexpr std::size_t kChunkBytes = std::size_t{64} * 1024;       // one read of a response body
+constexpr std::size_t kMaxIdleConnections = 256;                  // kept alive per thread
+constexpr auto kMaxIdleTime = std::chrono::seconds(30);           // then a server may have closed it: not reused
+constexpr auto kTrustedIdleTime = std::chrono::seconds(1);        // no server closes a connection idle for less
+constexpr std::uint32_t kResponseHeaderLimit = 64 * 1024;         // bytes of a response's head
+constexpr std::size_t kReadBufferBytes = std::size_t{16} * 1024;  // Beast reads what fits, 512 bytes when full
 
 struct Connection {
-  explicit Connection(net::io_context& io) : stream(std::in_place_type<PlainStream>, io) {}
-  Connection(net::io_context& io, ssl::context& tls) : stream(std::in_place_type<TlsStream>, io, tls) {}
+  explicit Connection(net::io_context& io) : stream(std::in_place_type<PlainStream>, io) {
+    buffer.reserve(kReadBufferBytes);
+  }
+  Connection(net::io_context& io, ssl::context& tls) : stream(std::in_place_type<TlsStream>, io, tls) {
+    buffer.reserve(kReadBufferBytes);
+  }
   std::variant<PlainStream, TlsStream> stream;
   beast::flat_buffer buffer;
   std::chrono::steady_clock::time_point idle_since;
