@@ -28,6 +28,13 @@ using tcp = net::ip::tcp;
 
 constexpr std::uint32_t kRequestHeaderLimit = 64 * 1024;
 constexpr auto kLingerTime = std::chrono::seconds(2);  // reading what a refused client still sends, before closing
+// Beast reads as much as its buffer has room for, and at least 512 bytes: a buffer left small reads a 2 KB request
+// in five system calls. So a request's first read has room for a typical chat request, and once its length is
+// known the buffer makes room for its body (up to a bound, so a client announcing a large body it never sends does
+// not hold that memory). A connection keeps at most kKeptBufferBytes between requests.
+constexpr std::size_t kFirstReadBytes = std::size_t{16} * 1024;
+constexpr std::size_t kMaxBodyRoomBytes = std::size_t{1024} * 1024;
+constexpr std::size_t kKeptBufferBytes = std::size_t{64} * 1024;
 
 struct Worker {
   net::io_context io{1};
@@ -58,6 +65,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   void read_request() {
+    if (buffer_.capacity() > kKeptBufferBytes) buffer_.shrink_to_fit();
+    buffer_.reserve(kFirstReadBytes);
     parser_.emplace();
     parser_->header_limit(kRequestHeaderLimit);
     parser_->body_limit(shared_.settings.max_body_bytes);
@@ -71,6 +80,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_header() {
+    if (const auto length = parser_->content_length()) {
+      buffer_.reserve(buffer_.size() + static_cast<std::size_t>(std::min<std::uint64_t>(*length, kMaxBodyRoomBytes)));
+    }
     auto& request = parser_->get();
     if (!beast::iequals(request[http::field::expect], "100-continue")) return read_body();
     // The client waits for this before it sends the body (a size over the limit was refused already).

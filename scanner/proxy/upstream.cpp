@@ -31,13 +31,19 @@ using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 constexpr std::size_t kChunkBytes = std::size_t{64} * 1024;  // one read of a response body
 constexpr std::size_t kMaxIdleConnections = 256;             // kept alive per thread
+constexpr std::size_t kMaxSpareChunks = 64;                  // body buffers kept for the next exchanges, per thread
 constexpr auto kMaxIdleTime = std::chrono::seconds(30);      // then a server may have closed it: not reused
 constexpr auto kTrustedIdleTime = std::chrono::seconds(1);   // no server closes a connection idle for less
 constexpr std::uint32_t kResponseHeaderLimit = 64 * 1024;    // bytes of a response's head
+constexpr std::size_t kReadBufferBytes = std::size_t{16} * 1024;  // Beast reads what fits, 512 bytes when full
 
 struct Connection {
-  explicit Connection(net::io_context& io) : stream(std::in_place_type<PlainStream>, io) {}
-  Connection(net::io_context& io, ssl::context& tls) : stream(std::in_place_type<TlsStream>, io, tls) {}
+  explicit Connection(net::io_context& io) : stream(std::in_place_type<PlainStream>, io) {
+    buffer.reserve(kReadBufferBytes);
+  }
+  Connection(net::io_context& io, ssl::context& tls) : stream(std::in_place_type<TlsStream>, io, tls) {
+    buffer.reserve(kReadBufferBytes);
+  }
   std::variant<PlainStream, TlsStream> stream;
   beast::flat_buffer buffer;
   std::chrono::steady_clock::time_point idle_since;
@@ -81,6 +87,16 @@ struct Upstream::State {
   ssl::context tls;
   tcp::resolver resolver;
   std::vector<std::unique_ptr<Connection>> idle;
+  // A 64 KiB allocation per request costs more than its size suggests (glibc consolidates its small free lists
+  // before every large one): the buffers of finished exchanges are used again.
+  std::vector<std::unique_ptr<char[]>> spare_chunks;
+
+  std::unique_ptr<char[]> take_chunk() {
+    if (spare_chunks.empty()) return std::make_unique_for_overwrite<char[]>(kChunkBytes);
+    auto chunk = std::move(spare_chunks.back());
+    spare_chunks.pop_back();
+    return chunk;
+  }
 };
 
 struct Exchange::State : std::enable_shared_from_this<Exchange::State> {
@@ -88,12 +104,18 @@ struct Exchange::State : std::enable_shared_from_this<Exchange::State> {
   std::unique_ptr<Connection> connection;
   http::request<http::string_body> request;
   std::optional<http::response_parser<http::buffer_body>> parser;
-  std::unique_ptr<char[]> chunk = std::make_unique_for_overwrite<char[]>(kChunkBytes);
+  std::unique_ptr<char[]> chunk;  // where the body's pieces land; valid until this exchange ends
   HeadHandler on_head;
   bool head_only = false;  // a HEAD request: the response has no body whatever its head says
   bool reused = false;     // the connection served an earlier request
   bool retried = false;
   bool abandoned = false;
+
+  // The exchange ends when the session lets it go, after the last piece was written to the client.
+  ~State() {
+    if (upstream && chunk && upstream->spare_chunks.size() < kMaxSpareChunks)
+      upstream->spare_chunks.push_back(std::move(chunk));
+  }
 
   void start() {
     while (!upstream->idle.empty()) {
@@ -130,6 +152,9 @@ struct Exchange::State : std::enable_shared_from_this<Exchange::State> {
         .async_connect(results, [self = shared_from_this(), tls](const beast::error_code& ec, const tcp::endpoint&) {
           if (self->abandoned) return;
           if (ec) return self->fail_head(UpstreamFailure::kUnreachable, "cannot connect to", ec);
+          // A relay sends what it has at once: no waiting for an acknowledgement to gather more (Nagle).
+          beast::error_code ignored;
+          lowest(*self->connection).socket().set_option(tcp::no_delay(true), ignored);
           if (tls) return self->handshake();
           self->write();
         });
@@ -324,6 +349,7 @@ Expected<Upstream> Upstream::create(net::io_context& io, UpstreamSettings settin
 Exchange Upstream::send(OutboundRequest request, HeadHandler on_head) {
   auto exchange = std::make_shared<Exchange::State>();
   exchange->upstream = state_;
+  exchange->chunk = state_->take_chunk();
   exchange->on_head = std::move(on_head);
   exchange->head_only = request.method == "HEAD";
   auto& message = exchange->request;
