@@ -26,10 +26,6 @@ enum class Action { kAllow, kMask, kRedact, kBlock };
 const char* to_string(Action action);
 std::optional<Action> action_named(std::string_view name);
 
-// The default max_input_bytes is keyward::kDefaultMaxInputBytes (scanner/limits.h); scanner/proxy still names it
-// filter::kDefaultMaxInputBytes.
-using keyward::kDefaultMaxInputBytes;
-
 // What a request may ask for in one environment; an unset limit is no limit.
 struct RequestLimits {
   std::vector<std::string> models;  // allowed model names; "*" allows any; empty: any

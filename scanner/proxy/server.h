@@ -13,6 +13,7 @@
 
 #include "scanner/error.h"
 #include "scanner/filter/filter.h"
+#include "scanner/limits.h"
 #include "scanner/proxy/proxy_settings.h"
 #include "scanner/proxy/upstream.h"
 
@@ -21,10 +22,10 @@ namespace keyward::proxy {
 struct ServerSettings {
   ListenAddress listen;
   UpstreamSettings upstream;
-  std::optional<std::string> audit_log;              // one JSON line per screened body, as `keyward filter` writes
-  std::chrono::milliseconds client_timeout{60'000};  // to read a whole request (or wait for the next), and for
-                                                     // each write of a response
-  std::uint64_t max_body_bytes = filter::kDefaultMaxInputBytes;  // larger: 413, before the body is read
+  std::optional<std::string> audit_log;                  // one JSON line per screened body, as `keyward filter` writes
+  std::chrono::milliseconds client_timeout{60'000};      // to read a whole request (or wait for the next), and for
+                                                         // each write of a response
+  std::uint64_t max_body_bytes = kDefaultMaxInputBytes;  // larger: 413, before the body is read
   unsigned threads = 1;
   std::function<void(const std::string& address)> on_listening;  // once, with the address bound ("127.0.0.1:8080")
   std::function<void(const std::string& message)> on_warning;    // a request failed inside (audit log, exception)
