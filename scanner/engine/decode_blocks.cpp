@@ -59,15 +59,8 @@ static_assert([] {  // the AVX-512 lookup takes bytes of 0x80 and above as in no
 }());
 
 // Which of 64 bytes are in each BlockClass (bit i: byte i). A classifier that does not tell the second, third and
-// after-special characters sets all their bits.
-struct BlockMasks {
-  std::uint64_t base64 = 0;
-  std::uint64_t text_first = 0;
-  std::uint64_t second = 0;
-  std::uint64_t third = 0;
-  std::uint64_t after_special = 0;
-  std::uint64_t special = 0;
-};
+// after-special characters sets all their bits. The same type the test compares (decode_blocks.h).
+using BlockMasks = detail::BlockClasses;
 
 using Classifier = BlockMasks (*)(const unsigned char* p);
 
@@ -457,13 +450,7 @@ std::vector<std::vector<BlockClasses>> classify_every_way(std::string_view block
   for (const Classifier classify : classifiers) {
     auto& each = out.emplace_back();
     for (std::size_t at = 0; at + 64 <= blocks.size(); at += 64) {
-      const BlockMasks m = classify(p + at);
-      each.push_back({.base64 = m.base64,
-                      .text_first = m.text_first,
-                      .second = m.second,
-                      .third = m.third,
-                      .after_special = m.after_special,
-                      .special = m.special});
+      each.push_back(classify(p + at));
     }
   }
   return out;
