@@ -56,8 +56,7 @@ void add_baseline_command(CLI::App& app, BaselineOptions& options) {
                 "(left out by default: fix them instead)");
   cmd->add_option("-j,--threads", scan.report_options.threads, "Worker threads (default: one per core)")
       ->check(CLI::Range(1, 1024));
-  cmd->add_option("--max-file-size", scan.report_options.max_file_size, "Skip files larger than this (default 10MiB)")
-      ->transform(CLI::AsSizeValue(false));
+  add_max_file_size_option(*cmd, scan.report_options.max_file_size);
   cmd->add_option("--max-decode-depth", scan.report_options.max_decode_depth,
                   "Decode encodings up to this many times deep to find secrets (default 2; 0: off)")
       ->check(CLI::Range(0, 4));

@@ -74,6 +74,12 @@ bool write_report(const report::Report& report, const ReportOptions& options) {
 
 }  // namespace
 
+void add_max_file_size_option(CLI::App& cmd, std::optional<std::uint64_t>& max_file_size) {
+  cmd.add_option("--max-file-size", max_file_size,
+                 fmt::format("Skip files larger than this (default {}MiB)", kDefaultMaxInputBytes >> 20))
+      ->transform(CLI::AsSizeValue(false));
+}
+
 void add_report_options(CLI::App& cmd, ReportOptions& options) {
   cmd.add_option("-f,--format", options.format, "Report format")
       ->check(CLI::IsMember({"text", "json", "sarif", "github"}));
@@ -81,8 +87,7 @@ void add_report_options(CLI::App& cmd, ReportOptions& options) {
   cmd.add_flag("--no-redact", options.no_redact, "Show secrets in full in the report");
   cmd.add_option("--color", options.color, "Colour the text report")->check(CLI::IsMember({"auto", "always", "never"}));
   cmd.add_option("-j,--threads", options.threads, "Worker threads (default: one per core)")->check(CLI::Range(1, 1024));
-  cmd.add_option("--max-file-size", options.max_file_size, "Skip files larger than this (default 10MiB)")
-      ->transform(CLI::AsSizeValue(false));
+  add_max_file_size_option(cmd, options.max_file_size);
   cmd.add_option("--baseline", options.baseline,
                  "Hide the findings this baseline file holds (`keyward baseline` writes one); note stale entries");
   cmd.add_option("--max-decode-depth", options.max_decode_depth,

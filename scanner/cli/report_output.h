@@ -13,6 +13,9 @@ namespace keyward::cli {
 
 void add_report_options(CLI::App& cmd, ReportOptions& options);
 
+// --max-file-size, its help naming the default (kDefaultMaxInputBytes); add_report_options adds it too.
+void add_max_file_size_option(CLI::App& cmd, std::optional<std::uint64_t>& max_file_size);
+
 // The options with what no flag set taken from the config's [scan] table (the --config file, else the one
 // discovered for `first_path`), then from the defaults: every limit is set afterwards. The whole config is checked
 // here (config_check.h), and a --report-path whose directory does not exist is an error, before the scan.
