@@ -15,6 +15,7 @@
 // The same load runs against the stand-in directly and through `keyward proxy`, so the difference is the proxy's.
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
@@ -74,7 +75,7 @@ class StandInSession : public std::enable_shared_from_this<StandInSession> {
   explicit StandInSession(tcp::socket socket) : stream_(std::move(socket)) { buffer_.reserve(kReadBufferBytes); }
   void read() {
     parser_.emplace();
-    parser_->body_limit(64 * 1024 * 1024);
+    parser_->body_limit(std::uint64_t{64} * 1024 * 1024);
     http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return;
       self->answer();
