@@ -21,7 +21,7 @@ done
 
 # A bad option anywhere, or --build-only out of its place: one line naming it, exit 2, before apt is asked.
 for case in "--no-such-option:--no-such-option" "--build-only --no-such-option:--no-such-option" \
-  "clang --build-only:--build-only"; do
+  "clang --build-only:--build-only" "--build-only --build-only:--build-only"; do
   option=${case%%:*} named=${case#*:}
   status=0
   # shellcheck disable=SC2086 # the two-word cases are two arguments
