@@ -124,6 +124,27 @@ class Forwarding(ProxyCase):
             self.assertEqual(response.status, 403, path)
         self.assert_only_this_reaches_upstream()
 
+    def test_large_bodies_both_ways_on_one_connection_arrive_whole(self):
+        # Past the proxy's buffers: a first read of 16 KiB, room for at most 1 MiB of an announced body, 64 KiB
+        # pieces of a response, reused by the next exchange on the same worker. Every byte must still arrive.
+        conn = connect(self, self.proxy.port)
+        words = "the quarterly report shows revenue growing while costs fell across regions "
+        sizes = (20_000, 300_000, 2_500_000, 70_000)
+        for i, size in enumerate(sizes):
+            body = chat(f"request {'abcd'[i]} " + words * (size // len(words)))
+            content = f"answer {'wxyz'[i]} " + words * (size // 300)
+            self.upstream.answer = {"object": "chat.completion", "choices": [
+                {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}]}
+            expected = json.dumps(self.upstream.answer).encode()
+            conn.request("POST", "/v1/chat/completions", body=body.encode(),
+                         headers={"Content-Type": "application/json"})
+            response = conn.getresponse()
+            data = response.read()
+            self.assertEqual(response.status, 200, data[:200])
+            self.assertEqual(data, expected, f"response {i} differs")
+            received = self.upstream.wait_for(i + 1)
+            self.assertEqual(received[i].body, body.encode(), f"request {i} differs")
+
     def test_server_sent_events_come_through_as_they_are_sent(self):
         self.upstream.gates = [threading.Event() for _ in self.upstream.events]
         conn = connect(self, self.proxy.port)
