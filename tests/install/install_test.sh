@@ -14,6 +14,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 prefix=$work/prefix
 fail() { echo "install_test: $*" >&2; exit 1; }
+# shellcheck source=tests/support/scan_smoke.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../support/scan_smoke.sh"
 
 cmake --install "$build" --prefix "$prefix" >"$work/install.log" || { cat "$work/install.log" >&2; fail "cmake --install failed"; }
 
@@ -37,15 +39,7 @@ soname=$(objdump -p "$libdir/libkeyward_c.so" | awk '$1 == "SONAME" { print $2 }
 
 # The installed binary runs and scans: a made-up key in a file is a finding (exit 1), a clean file is not (exit 0).
 "$prefix/bin/keyward" --version | grep -q "$version" || fail "installed keyward --version does not say $version"
-mkdir "$work/scan"
-# 32 characters of [A-Za-z0-9] from a fixed seed: made up here, never a real key.
-key=$(python3 -c 'import random, string; r = random.Random(20); print("".join(r.choice(string.ascii_letters + string.digits) for _ in range(32)))')
-echo "MISTRAL_API_KEY=$key" >"$work/scan/settings.env"
-status=0
-"$prefix/bin/keyward" scan "$work/scan" >"$work/scan.out" 2>&1 || status=$?
-[ "$status" = 1 ] || { cat "$work/scan.out" >&2; fail "installed keyward scan exited $status on a key, expected 1"; }
-echo "nothing here" >"$work/scan/settings.env"
-"$prefix/bin/keyward" scan "$work/scan" >"$work/scan.out" 2>&1 || { cat "$work/scan.out" >&2; fail "installed keyward scan of a clean file failed"; }
+scan_smoke "$prefix/bin/keyward" "$work" 20 "installed keyward"
 
 # pkg-config: the same flags any Makefile would use, the library found at run time through its rpath.
 PKG_CONFIG_PATH=$(dirname "$pc")

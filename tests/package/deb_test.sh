@@ -10,6 +10,8 @@ build=$1 version=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "deb_test: $*" >&2; exit 1; }
+# shellcheck source=tests/support/scan_smoke.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../support/scan_smoke.sh"
 
 cpack -G DEB --config "$build/CPackConfig.cmake" -B "$work/out" >"$work/cpack.log" 2>&1 ||
   { cat "$work/cpack.log" >&2; fail "cpack -G DEB failed"; }
@@ -67,14 +69,5 @@ head -1 "$work/version.out" | grep -qx "keyward $version" || fail "packaged keyw
 grep -q '^Hyperscan ' "$work/version.out" || fail "packaged keyward --version does not name Hyperscan"
 grep -q '^libgit2 ' "$work/version.out" || fail "packaged keyward --version does not name libgit2"
 
-mkdir "$work/scan"
-# 32 characters of [A-Za-z0-9] from a fixed seed: made up here, never a real key.
-key=$(python3 -c 'import random, string; r = random.Random(21); print("".join(r.choice(string.ascii_letters + string.digits) for _ in range(32)))')
-echo "MISTRAL_API_KEY=$key" >"$work/scan/settings.env"
-status=0
-"$keyward" scan "$work/scan" >"$work/scan.out" 2>&1 || status=$?
-[ "$status" = 1 ] || { cat "$work/scan.out" >&2; fail "packaged keyward scan exited $status on a key, expected 1"; }
-grep -q mistral-api-key "$work/scan.out" || { cat "$work/scan.out" >&2; fail "the finding is not mistral-api-key"; }
-echo "nothing here" >"$work/scan/settings.env"
-"$keyward" scan "$work/scan" >"$work/scan.out" 2>&1 || { cat "$work/scan.out" >&2; fail "packaged keyward failed on a clean file"; }
+scan_smoke "$keyward" "$work" 21 "packaged keyward"
 echo "deb_test: $(basename "$deb") unpacked: --version and a scan work"
