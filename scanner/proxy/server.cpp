@@ -30,8 +30,9 @@ constexpr std::uint32_t kRequestHeaderLimit = 64 * 1024;
 constexpr auto kLingerTime = std::chrono::seconds(2);  // reading what a refused client still sends, before closing
 // Beast reads as much as its buffer has room for, and at least 512 bytes: a buffer left small reads a 2 KB request
 // in five system calls. So a request's first read has room for a typical chat request, and once its length is
-// known the buffer makes room for its body (up to a bound, so a client announcing a large body it never sends does
-// not hold that memory). A connection keeps at most kKeptBufferBytes between requests.
+// known the buffer makes room for its body, up to a bound: the body's string already reserves the announced
+// length (up to the size cap, max_body_bytes), and this buffer only has to take each read. A connection keeps at
+// most kKeptBufferBytes between requests.
 constexpr std::size_t kFirstReadBytes = std::size_t{16} * 1024;
 constexpr std::size_t kMaxBodyRoomBytes = std::size_t{1024} * 1024;
 constexpr std::size_t kKeptBufferBytes = std::size_t{64} * 1024;
